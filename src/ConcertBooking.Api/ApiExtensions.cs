@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ConcertBooking.Api.DemoData;
+using ConcertBooking.Api.Features.Auth;
+using ConcertBooking.Api.Features.Balance;
+using ConcertBooking.Api.Features.Concerts;
+using ConcertBooking.Api.Features.Health;
+using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Api.Http;
+using ConcertBooking.Api.Idempotency;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace ConcertBooking.Api;
+
+public static class ApiExtensions
+{
+    /// <summary>HTTP concerns and the booking use cases.</summary>
+    public static IHostApplicationBuilder AddBookingApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<BookingOptions>()
+            .Bind(builder.Configuration.GetSection(BookingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Framework-made problems (401, 403, unknown route) get the same slug-style types as ours.
+            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = ProblemTypes.For(context.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status400BadRequest => "bad-request",
+                    StatusCodes.Status401Unauthorized => "unauthorized",
+                    StatusCodes.Status403Forbidden => "forbidden",
+                    StatusCodes.Status404NotFound => "not-found",
+                    StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+                    StatusCodes.Status409Conflict => "conflict",
+                    _ => "error",
+                });
+            }
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddOpenApi();
+        services.AddBookingHealthChecks();
+
+        services.AddScoped<IdempotentRequests>();
+        services.AddScoped<SignIn>();
+        services.AddScoped<ConcertQueries>();
+        services.AddScoped<CreateConcert>();
+        services.AddScoped<HoldSeat>();
+        services.AddScoped<PayReservation>();
+        services.AddScoped<CancelReservation>();
+        services.AddScoped<ReservationQueries>();
+        services.AddScoped<ExpireLapsedHolds>();
+        services.AddScoped<ChargeBalance>();
+        services.AddScoped<BalanceQueries>();
+
+        services.AddHostedService<DemoDataSeeder>();
+        services.AddHostedService<HoldSweeper>();
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        // Strict: "12" is not a number and 0 is not an enum value; such requests are 400s, not guesses.
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
+    }
+
+    public static WebApplication UseBookingApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapHealth();
+        app.MapAuth();
+        app.MapConcerts();
+        app.MapReservations();
+        app.MapBalance();
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using ConcertBooking.Domain.Concerts;
+
+namespace ConcertBooking.Api.Features.Concerts;
+
+public sealed record ConcertDto(
+    long Id,
+    string Name,
+    string Venue,
+    DateTimeOffset StartsAt,
+    DateTimeOffset BookingOpensAt,
+    int TotalSeats,
+    int AvailableSeats,
+    ConcertStatus Status,
+    DateTimeOffset? SoldOutAt);
+
+public sealed record SeatDto(long Id, string Label, string Section, long Price, SeatStatus Status);
+
+public sealed record SectionRequest(string? Name, int? Rows, int? SeatsPerRow, long? Price);
+
+public sealed record CreateConcertRequest(
+    string? Name,
+    string? Venue,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? BookingOpensAt,
+    List<SectionRequest>? Sections);

@@ -1,0 +1,43 @@
+using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Infrastructure.Persistence;
+
+namespace ConcertBooking.Api.Features.Concerts;
+
+/// <summary>Creates a concert and all its seats in one transaction.</summary>
+public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogger<CreateConcert> logger)
+{
+    public async Task<ConcertDto> ExecuteAsync(
+        string name,
+        string venue,
+        DateTimeOffset startsAt,
+        DateTimeOffset bookingOpensAt,
+        IReadOnlyList<SectionSpec> sections,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (concert, seats) = Concert.Create(name, venue, startsAt.ToUniversalTime(), bookingOpensAt.ToUniversalTime(), sections, now);
+
+        // Tens of thousands of seats: skip per-entity change detection, which dominates the cost of such an insert.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    db.Concerts.Add(concert);
+                    db.Seats.AddRange(seats);
+                    return await db.SaveChangesAsync(ct);
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
+        logger.LogInformation("Created concert {ConcertId} {ConcertName} with {SeatCount} seats", concert.Id, concert.Name, seats.Count);
+        return new ConcertDto(
+            concert.Id, concert.Name, concert.Venue, concert.StartsAt, concert.BookingOpensAt,
+            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt);
+    }
+}

@@ -1,0 +1,35 @@
+using ConcertBooking.Domain.Common;
+using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Api.Features.Reservations;
+
+public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
+{
+    public Task<bool> ExecuteAsync(long userId, long reservationId, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(
+            async ct =>
+            {
+                var now = clock.GetUtcNow();
+                var reservation = await db.Reservations.FirstOrDefaultAsync(r => r.Id == reservationId, ct)
+                    ?? throw BookingErrors.NotFound("Reservation", reservationId);
+                if (reservation.UserId != userId)
+                {
+                    throw BookingErrors.Forbidden($"Reservation {reservationId} belongs to another fan.");
+                }
+
+                var seat = await db.Seats.FirstAsync(s => s.Id == reservation.SeatId, ct);
+                reservation.Cancel(seat, now);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
+                }
+
+                return true;
+            },
+            cancellationToken);
+}

@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ConcertBooking.Api.Http;
+using ConcertBooking.Domain.Common;
+using ConcertBooking.Infrastructure.Idempotency;
+using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Api.Idempotency;
+
+/// <summary>
+/// Runs a state-changing use case at most once per (user, Idempotency-Key). The use case and the record of its
+/// response commit in one transaction; a retry, or a concurrent twin, gets the stored response instead of a second
+/// effect. Only successes are stored: a failed request changed nothing, so running it again is harmless.
+/// </summary>
+public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, IOptions<JsonOptions> json)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeaderName = "Idempotent-Replayed";
+    private const int MaxKeyLength = 200;
+
+    public async Task<IResult> RunAsync<T>(
+        HttpContext http,
+        long userId,
+        object request,
+        int successStatus,
+        Func<CancellationToken, Task<T>> useCase,
+        Func<T, string>? location = null)
+    {
+        var cancellationToken = http.RequestAborted;
+        var key = http.Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            var result = await useCase(cancellationToken);
+            return Respond(http, successStatus, JsonSerializer.Serialize(result, json.Value.SerializerOptions), location?.Invoke(result));
+        }
+
+        if (key.Length > MaxKeyLength)
+        {
+            var errors = new Validation();
+            errors.Add(HeaderName, $"{HeaderName} must be at most {MaxKeyLength} characters.");
+            return errors.ToProblem();
+        }
+
+        var requestHash = Hash(http, request);
+        if (await FindAsync(userId, key, cancellationToken) is { } earlier)
+        {
+            return Replay(http, earlier, requestHash);
+        }
+
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var result = await useCase(cancellationToken);
+            var body = JsonSerializer.Serialize(result, json.Value.SerializerOptions);
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                UserId = userId,
+                Key = key,
+                RequestHash = requestHash,
+                StatusCode = successStatus,
+                ResponseBody = body,
+                CreatedAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Respond(http, successStatus, body, location?.Invoke(result));
+        }
+        catch (Exception ex) when (ex is BookingException or DbUpdateException)
+        {
+            // A concurrent request with the same key may have won the race and made this one fail (seat now held,
+            // reservation now paid, duplicate record). If so, its response is this request's response.
+            db.ChangeTracker.Clear();
+            if (await FindAsync(userId, key, cancellationToken) is { } winner)
+            {
+                return Replay(http, winner, requestHash);
+            }
+
+            throw;
+        }
+    }
+
+    private Task<IdempotencyRecord?> FindAsync(long userId, string key, CancellationToken cancellationToken) =>
+        db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, cancellationToken);
+
+    private static IResult Replay(HttpContext http, IdempotencyRecord record, string requestHash)
+    {
+        if (record.RequestHash != requestHash)
+        {
+            throw new BookingException(new BookingError(
+                ErrorKind.Conflict,
+                "idempotency-key-reused",
+                "Idempotency key reused",
+                $"The {HeaderName} was already used for a different request."));
+        }
+
+        http.Response.Headers[ReplayedHeaderName] = "true";
+        return Respond(http, record.StatusCode, record.ResponseBody, location: null);
+    }
+
+    private static IResult Respond(HttpContext http, int status, string body, string? location)
+    {
+        if (location is not null)
+        {
+            http.Response.Headers.Location = location;
+        }
+
+        return Results.Content(body, "application/json", Encoding.UTF8, status);
+    }
+
+    private string Hash(HttpContext http, object request)
+    {
+        var canonical = $"{http.Request.Method} {http.Request.Path}\n{JsonSerializer.Serialize(request, json.Value.SerializerOptions)}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}

@@ -1,0 +1,52 @@
+namespace ConcertBooking.Domain.Common;
+
+public enum ErrorKind
+{
+    Validation,
+    NotFound,
+    Forbidden,
+    Conflict,
+}
+
+/// <summary>A broken business rule, with a stable slug that clients can switch on.</summary>
+public sealed record BookingError(ErrorKind Kind, string Type, string Title, string Detail);
+
+public sealed class BookingException(BookingError error) : Exception(error.Detail)
+{
+    public BookingError Error { get; } = error;
+}
+
+/// <summary>Every business error the booking core can report; the slugs are part of the public API.</summary>
+public static class BookingErrors
+{
+    public static BookingException NotFound(string what, long id) =>
+        new(new(ErrorKind.NotFound, "not-found", $"{what} not found", $"{what} {id} does not exist."));
+
+    public static BookingException Forbidden(string detail) =>
+        new(new(ErrorKind.Forbidden, "forbidden", "Forbidden", detail));
+
+    public static BookingException Validation(string detail) =>
+        new(new(ErrorKind.Validation, "validation", "Invalid request", detail));
+
+    public static BookingException SeatUnavailable(long seatId) =>
+        new(new(ErrorKind.Conflict, "seat-unavailable", "Seat unavailable", $"Seat {seatId} is held or sold."));
+
+    public static BookingException BookingNotOpen(long concertId, DateTimeOffset opensAt) =>
+        new(new(ErrorKind.Conflict, "booking-not-open", "Booking not open",
+            $"Booking for concert {concertId} opens at {opensAt:O}."));
+
+    public static BookingException ReservationNotHeld(long reservationId, string status) =>
+        new(new(ErrorKind.Conflict, "reservation-not-held", "Reservation not held",
+            $"Reservation {reservationId} is {status}, not HELD."));
+
+    public static BookingException ReservationExpired(long reservationId) =>
+        new(new(ErrorKind.Conflict, "reservation-expired", "Reservation expired",
+            $"The hold on reservation {reservationId} has expired."));
+
+    public static BookingException InsufficientBalance(long balance, long amount) =>
+        new(new(ErrorKind.Conflict, "insufficient-balance", "Insufficient balance",
+            $"The balance is {balance} KRW; {amount} KRW is needed."));
+
+    public static BookingException EmailTaken(string email) =>
+        new(new(ErrorKind.Conflict, "email-taken", "Email taken", $"{email} is already registered."));
+}

@@ -1,0 +1,59 @@
+using ConcertBooking.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ConcertBooking.Infrastructure.Outbox;
+
+/// <summary>
+/// An event waiting to be published, written in the same transaction as the change it describes.
+/// <see cref="Id"/> is the commit order the relay publishes in.
+/// </summary>
+public sealed class OutboxMessage
+{
+    private OutboxMessage()
+    {
+        Topic = null!;
+        Key = null!;
+        EventType = null!;
+        Payload = null!;
+    }
+
+    public long Id { get; private set; }
+
+    public Guid EventId { get; private set; }
+
+    public string Topic { get; private set; }
+
+    public string Key { get; private set; }
+
+    public string EventType { get; private set; }
+
+    public string Payload { get; private set; }
+
+    public DateTimeOffset OccurredAt { get; private set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public static OutboxMessage From(IntegrationEvent @event) => new()
+    {
+        EventId = @event.EventId,
+        Topic = @event.Topic,
+        Key = @event.Key,
+        EventType = @event.EventType,
+        Payload = EventSerializer.Serialize(@event),
+        OccurredAt = @event.OccurredAt,
+    };
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> message)
+    {
+        message.ToTable("OutboxMessages");
+        message.Property(m => m.Topic).HasMaxLength(200);
+        message.Property(m => m.Key).HasMaxLength(200);
+        message.Property(m => m.EventType).HasMaxLength(50);
+        message.HasIndex(m => m.EventId).IsUnique();
+        message.HasIndex(m => m.Id).HasFilter("\"SentAt\" IS NULL").HasDatabaseName("IX_OutboxMessages_Pending");
+    }
+}

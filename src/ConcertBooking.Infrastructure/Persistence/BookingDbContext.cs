@@ -1,0 +1,89 @@
+using ConcertBooking.Domain.Common;
+using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Domain.Payments;
+using ConcertBooking.Domain.Reservations;
+using ConcertBooking.Domain.Users;
+using ConcertBooking.Infrastructure.Idempotency;
+using ConcertBooking.Infrastructure.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Infrastructure.Persistence;
+
+public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Concert> Concerts => Set<Concert>();
+
+    public DbSet<Seat> Seats => Set<Seat>();
+
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    /// <summary>
+    /// Saves the changes and, in the same transaction, one outbox row per domain event the saved aggregates raised.
+    /// Events are written after the first save because they carry database-generated ids.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!ChangeTracker.Entries<Entity>().Any(e => e.Entity.DomainEvents.Count > 0))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+            var raisers = ChangeTracker.Entries<Entity>().Select(e => e.Entity).Where(e => e.DomainEvents.Count > 0).ToList();
+            foreach (var raiser in raisers)
+            {
+                foreach (var domainEvent in raiser.DomainEvents)
+                {
+                    OutboxMessages.Add(OutboxMessage.From(DomainEventMapper.ToIntegrationEvent(domainEvent)));
+                }
+
+                raiser.ClearDomainEvents();
+            }
+
+            written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (IsSqlite)
+        {
+            // SQLite has no date type; UTC ticks keep comparisons and ORDER BY in SQL correct.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(20);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDbContext).Assembly);
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Infrastructure.Persistence;
+
+public static class TransactionExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction, joining the caller's if there is one (the idempotency layer
+    /// wraps a use case and its stored response in one transaction). On SQLite the transaction begins IMMEDIATE,
+    /// taking the write lock up front, so what it reads cannot change before it writes.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(
+        this BookingDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await work(cancellationToken);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
