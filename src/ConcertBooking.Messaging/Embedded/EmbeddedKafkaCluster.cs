@@ -15,11 +15,13 @@ namespace ConcertBooking.Messaging.Embedded;
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable
 {
+    private const int InitialControllerId = 1;
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(5);
 
     private readonly MockClusterHandle _handle;
     private readonly Lock _brokerStateLock = new();
     private readonly HashSet<int> _downBrokers = [];
+    private int _controllerId = InitialControllerId;
 
     private EmbeddedKafkaCluster(MockClusterHandle handle, int brokerCount, string bootstrapServers)
     {
@@ -49,6 +51,11 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         MockClusterHandle handle = new(client, cluster);
         try
         {
+            // The mock reports controller id 0, which no broker has (ids start at 1), so every admin request that
+            // goes to the controller (CreateTopics, DeleteTopics, ...) waits out its whole timeout. With a real
+            // controller it fails at once with "Topic Admin API ... not supported", like an old broker would.
+            LibrdkafkaNative.rd_kafka_mock_set_controller_id(handle, InitialControllerId);
+
             string bootstrapServers = Marshal.PtrToStringUTF8(LibrdkafkaNative.rd_kafka_mock_cluster_bootstraps(handle))
                 ?? throw new InvalidOperationException("rd_kafka_mock_cluster_bootstraps returned no address list.");
             return new EmbeddedKafkaCluster(handle, brokerCount, bootstrapServers);
@@ -83,21 +90,27 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
     /// <summary>
     /// Takes a broker down the way a crash would look to clients: its connections drop, new ones are refused,
-    /// and the partitions it leads move to another live replica. The mock on its own keeps naming the down broker
-    /// as leader, so every record for those partitions would time out. Group and transaction coordinators do not move.
+    /// and the partitions it leads move to another live replica, as does the controller role. The mock on its own
+    /// keeps naming the down broker as leader, so every record for those partitions would time out. Group and
+    /// transaction coordinators do not move.
     /// </summary>
     public void SetBrokerDown(int brokerId)
     {
         ValidateBrokerId(brokerId);
         lock (_brokerStateLock)
         {
-            _downBrokers.Add(brokerId);
-            MoveLeadershipAwayFromDownBrokers();
+            // Leaders move while the broker is still up, so that the metadata can come from any broker.
+            HashSet<int> down = [.. _downBrokers, brokerId];
+            ElectLiveLeaders(down);
             ThrowOnError(LibrdkafkaNative.rd_kafka_mock_broker_set_down(_handle, brokerId), $"set broker {brokerId} down");
+            _downBrokers.Add(brokerId);
         }
     }
 
-    /// <summary>Lets the broker accept connections again; leadership stays where it moved, as without preferred-leader rebalancing.</summary>
+    /// <summary>
+    /// Lets the broker accept connections again. Partitions it leads elsewhere stay there, as on a cluster without
+    /// preferred-leader rebalancing; partitions left without any live replica get it back as leader.
+    /// </summary>
     public void SetBrokerUp(int brokerId)
     {
         ValidateBrokerId(brokerId);
@@ -105,6 +118,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         {
             ThrowOnError(LibrdkafkaNative.rd_kafka_mock_broker_set_up(_handle, brokerId), $"set broker {brokerId} up");
             _downBrokers.Remove(brokerId);
+            ElectLiveLeaders(_downBrokers);
         }
     }
 
@@ -167,8 +181,26 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         return client;
     }
 
-    private void MoveLeadershipAwayFromDownBrokers()
+    /// <summary>What a real cluster's controller does on broker failure: every partition and the controller role get a live broker.</summary>
+    private void ElectLiveLeaders(IReadOnlySet<int> down)
     {
+        if (down.Contains(_controllerId))
+        {
+            int controller = Enumerable.Range(1, BrokerCount).FirstOrDefault(id => !down.Contains(id), -1);
+            if (controller != -1)
+            {
+                LibrdkafkaNative.rd_kafka_mock_set_controller_id(_handle, controller);
+                _controllerId = controller;
+            }
+        }
+
+        if (down.Count == BrokerCount)
+        {
+            // Nobody left to lead, and the last live broker is the only one that could answer for the metadata;
+            // leaders stay as they are, which on a dead cluster is as good as none.
+            return;
+        }
+
         // Any topic may exist here, including ones clients auto-created, so ask the cluster rather than remember.
         Metadata metadata;
         using (IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers })
@@ -180,14 +212,18 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 
         foreach (TopicMetadata topic in metadata.Topics)
         {
-            foreach (PartitionMetadata partition in topic.Partitions.Where(p => _downBrokers.Contains(p.Leader)))
+            foreach (PartitionMetadata partition in topic.Partitions.Where(p => p.Leader < 1 || down.Contains(p.Leader)))
             {
-                int newLeader = partition.Replicas.FirstOrDefault(r => !_downBrokers.Contains(r), -1);
+                int leader = partition.Replicas.FirstOrDefault(r => !down.Contains(r), -1);
+                if (leader == -1 && partition.Leader < 1)
+                {
+                    continue;
+                }
 
-                // With no live replica left the partition goes offline, as it would on a real cluster.
+                // With no live replica left the partition goes offline (-1), as it would on a real cluster.
                 ThrowOnError(
-                    LibrdkafkaNative.rd_kafka_mock_partition_set_leader(_handle, topic.Topic, partition.PartitionId, newLeader),
-                    $"move leadership of {topic.Topic}[{partition.PartitionId}] to broker {newLeader}");
+                    LibrdkafkaNative.rd_kafka_mock_partition_set_leader(_handle, topic.Topic, partition.PartitionId, leader),
+                    $"move leadership of {topic.Topic}[{partition.PartitionId}] to broker {leader}");
             }
         }
     }

@@ -132,6 +132,9 @@ internal static partial class LibrdkafkaNative
     internal static partial ErrorCode rd_kafka_mock_partition_delete_records(MockClusterHandle mcluster, string topic, int partition, long beforeOffset);
 
     [LibraryImport(LibraryName)]
+    internal static partial void rd_kafka_mock_set_controller_id(MockClusterHandle mcluster, int controllerId);
+
+    [LibraryImport(LibraryName)]
     internal static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(MockClusterHandle mcluster, int delayMs);
 
     [LibraryImport(LibraryName)]
