@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ConcertBooking.Api.DemoData;
+using ConcertBooking.Api.Features.Admin;
 using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Api.Features.Balance;
 using ConcertBooking.Api.Features.Concerts;
@@ -8,6 +9,7 @@ using ConcertBooking.Api.Features.Health;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Idempotency;
+using ConcertBooking.Messaging.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -16,7 +18,7 @@ namespace ConcertBooking.Api;
 public static class ApiExtensions
 {
     /// <summary>HTTP concerns and the booking use cases.</summary>
-    public static IHostApplicationBuilder AddBookingApi(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddBookingApi(this IHostApplicationBuilder builder, MessagingRoles roles)
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -60,8 +62,12 @@ public static class ApiExtensions
         services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
 
-        services.AddHostedService<DemoDataSeeder>();
-        services.AddHostedService<HoldSweeper>();
+        if (roles.Has(MessagingRoles.Api))
+        {
+            services.AddHostedService<DemoDataSeeder>();
+            services.AddHostedService<HoldSweeper>();
+        }
+
         return builder;
     }
 
@@ -72,16 +78,23 @@ public static class ApiExtensions
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
     }
 
-    public static WebApplication UseBookingApi(this WebApplication app)
+    public static WebApplication UseBookingApi(this WebApplication app, MessagingRoles roles)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapHealth();
+        app.MapKafkaAdmin();
+        if (!roles.Has(MessagingRoles.Api))
+        {
+            // A worker process (relay or consumers only) still answers health and operator queries.
+            return app;
+        }
+
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
-        app.MapHealth();
         app.MapAuth();
         app.MapConcerts();
         app.MapReservations();

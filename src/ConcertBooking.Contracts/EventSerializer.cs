@@ -10,6 +10,10 @@ public static class EventSerializer
     {
         // Other producers (kcat, a future service) need not put eventType first.
         AllowOutOfOrderMetadataProperties = true,
+
+        // A record missing a field, or with null where the contract has none, is not an event we can act on.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
     };
 

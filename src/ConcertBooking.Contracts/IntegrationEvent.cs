@@ -55,6 +55,4 @@ public static class Topics
     public const string ConcertEvents = "concert-events";
 
     public static readonly IReadOnlyList<string> All = [ReservationEvents, PaymentEvents, ConcertEvents];
-
-    public static string DeadLetterOf(string topic) => topic + ".DLT";
 }

@@ -1,3 +1,4 @@
+using ConcertBooking.Infrastructure.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -22,25 +23,42 @@ public static class PersistenceExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContextPool<BookingDbContext>((services, db) =>
         {
-            var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var configuration = services.GetRequiredService<IConfiguration>();
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            if (options.Provider == DatabaseProvider.Postgres)
-            {
-                db.UseNpgsql(configuration.GetConnectionString("Booking"));
-            }
-            else
-            {
-                var path = Path.Combine(ResolveDataDirectory(options, environment), "concertbooking.db");
-                db.UseSqlite($"Data Source={path}").AddInterceptors(services.GetRequiredService<SqlitePragmas>());
-            }
+            UseBookingDatabase(services, db);
+            db.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>());
         });
+        builder.Services.AddDatabaseSchema<BookingDbContext>();
 
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton<DatabaseReadiness>();
         return builder;
+    }
+
+    /// <summary>Points a context at the booking database. The downstream services keep their own tables there,
+    /// so their writes and their processed-event records share one transaction.</summary>
+    public static void UseBookingDatabase(IServiceProvider services, DbContextOptionsBuilder db)
+    {
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            db.UseNpgsql(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking"));
+        }
+        else
+        {
+            var path = Path.Combine(ResolveDataDirectory(options, services.GetRequiredService<IHostEnvironment>()), "concertbooking.db");
+            db.UseSqlite($"Data Source={path}").AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+        }
+    }
+
+    /// <summary>Has <see cref="DatabaseInitializer"/> create this context's tables at startup.</summary>
+    public static IServiceCollection AddDatabaseSchema<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        services.AddSingleton(new DatabaseSchema(typeof(TContext)));
+        return services;
     }
 
     public static string ResolveDataDirectory(DatabaseOptions options, IHostEnvironment environment)

@@ -1,3 +1,5 @@
+using ConcertBooking.Contracts;
+
 namespace ConcertBooking.Messaging;
 
 public static class TopicNames
@@ -5,9 +7,9 @@ public static class TopicNames
     /// <summary>Appended to a topic's name to form the topic its unprocessable records are parked in.</summary>
     public const string DeadLetterSuffix = ".DLT";
 
-    public const string ReservationEvents = "reservation-events";
-    public const string PaymentEvents = "payment-events";
-    public const string ConcertEvents = "concert-events";
+    public const string ReservationEvents = Topics.ReservationEvents;
+    public const string PaymentEvents = Topics.PaymentEvents;
+    public const string ConcertEvents = Topics.ConcertEvents;
 
     public const string ReservationEventsDeadLetter = ReservationEvents + DeadLetterSuffix;
     public const string PaymentEventsDeadLetter = PaymentEvents + DeadLetterSuffix;

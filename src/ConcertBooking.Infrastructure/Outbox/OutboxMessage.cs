@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ConcertBooking.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -32,10 +33,14 @@ public sealed class OutboxMessage
 
     public DateTimeOffset OccurredAt { get; private set; }
 
-    public DateTimeOffset? SentAt { get; set; }
+    /// <summary>W3C trace context of the request that caused the event, carried to the consumers as a header.</summary>
+    public string? TraceParent { get; private set; }
+
+    public DateTimeOffset? SentAt { get; private set; }
 
     public static OutboxMessage From(IntegrationEvent @event) => new()
     {
+        TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
         EventId = @event.EventId,
         Topic = @event.Topic,
         Key = @event.Key,
@@ -53,6 +58,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.Property(m => m.Topic).HasMaxLength(200);
         message.Property(m => m.Key).HasMaxLength(200);
         message.Property(m => m.EventType).HasMaxLength(50);
+        message.Property(m => m.TraceParent).HasMaxLength(64);
         message.HasIndex(m => m.EventId).IsUnique();
         message.HasIndex(m => m.Id).HasFilter("\"SentAt\" IS NULL").HasDatabaseName("IX_OutboxMessages_Pending");
     }

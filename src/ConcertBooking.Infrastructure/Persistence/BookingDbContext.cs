@@ -25,7 +25,7 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
-    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
 
     /// <summary>
     /// Saves the changes and, in the same transaction, one outbox row per domain event the saved aggregates raised.
@@ -73,16 +73,8 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
         }
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        if (IsSqlite)
-        {
-            // SQLite has no date type; UTC ticks keep comparisons and ORDER BY in SQL correct.
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        }
-
-        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(20);
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        DbConventions.Apply(configurationBuilder, Database);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDbContext).Assembly);

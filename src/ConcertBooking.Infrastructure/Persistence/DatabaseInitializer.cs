@@ -1,11 +1,17 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ConcertBooking.Infrastructure.Persistence;
 
-/// <summary>Signals that the schema exists; readiness checks and demo seeding wait on it.</summary>
+/// <summary>A context whose tables live in the booking database.</summary>
+public sealed record DatabaseSchema(Type ContextType);
+
+/// <summary>Signals that the schema exists; readiness checks, seeding and background work wait on it.</summary>
 public sealed class DatabaseReadiness
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -17,23 +23,39 @@ public sealed class DatabaseReadiness
     internal void MarkReady() => _ready.TrySetResult();
 }
 
-/// <summary>Creates the schema before the host starts serving, so the first request never meets a missing table.</summary>
-internal sealed class DatabaseInitializer(
+/// <summary>
+/// Creates the database and every registered context's missing tables and indexes before the host serves requests.
+/// Each context's DDL is made idempotent (IF NOT EXISTS), so several contexts share one database and a table added
+/// in a later version appears in an existing database. Changes to existing tables would need real migrations.
+/// </summary>
+internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopes,
+    IEnumerable<DatabaseSchema> schemas,
     DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        var created = await db.Database.EnsureCreatedAsync(cancellationToken);
-        logger.LogInformation(
-            "Booking database ready ({Provider}, schema {SchemaState})",
-            db.Database.ProviderName,
-            created ? "created" : "already present");
+        foreach (var schema in schemas.DistinctBy(s => s.ContextType))
+        {
+            var db = (DbContext)scope.ServiceProvider.GetRequiredService(schema.ContextType);
+            var creator = db.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(cancellationToken))
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+
+            var script = IdempotentDdl().Replace(db.Database.GenerateCreateScript(), "CREATE $1 IF NOT EXISTS ");
+            await db.Database.ExecuteSqlRawAsync(script, cancellationToken);
+            logger.LogInformation("Schema of {Context} ready ({Provider})", schema.ContextType.Name, db.Database.ProviderName);
+        }
+
         readiness.MarkReady();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [GeneratedRegex(@"CREATE (TABLE|UNIQUE INDEX|INDEX) ")]
+    private static partial Regex IdempotentDdl();
 }

@@ -10,7 +10,7 @@ public static class TransactionExtensions
     /// taking the write lock up front, so what it reads cannot change before it writes.
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(
-        this BookingDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        this DbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not null)
         {

@@ -1,0 +1,16 @@
+using ConcertBooking.Api.Features.Auth;
+using ConcertBooking.Messaging.Hosting;
+
+namespace ConcertBooking.Api.Features.Admin;
+
+public static class KafkaAdminEndpoints
+{
+    public static IEndpointRouteBuilder MapKafkaAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/admin/kafka", (KafkaAdminQueries queries, CancellationToken ct) => queries.GetOverviewAsync(ct))
+            .WithTags("Admin")
+            .WithSummary("Brokers, topics with partitions and watermarks, consumer groups with committed offsets and lag.")
+            .RequireAuthorization(AuthExtensions.AdminPolicy);
+        return app;
+    }
+}

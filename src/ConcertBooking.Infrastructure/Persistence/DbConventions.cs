@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace ConcertBooking.Infrastructure.Persistence;
+
+/// <summary>Conventions every context on the booking database shares (the booking core's and each service's).</summary>
+public static class DbConventions
+{
+    public const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    public static bool IsSqlite(this DatabaseFacade database) => database.ProviderName == SqliteProvider;
+
+    public static void Apply(ModelConfigurationBuilder configurationBuilder, DatabaseFacade database)
+    {
+        if (database.IsSqlite())
+        {
+            // SQLite has no date type; UTC ticks keep comparisons and ORDER BY in SQL correct.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(20);
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConcertBooking.Messaging.Consumers;
+
+/// <summary>The failure policy of every consumer group (seed 7.7): fixed backoff, then the dead-letter topic.</summary>
+public sealed class RetryOptions
+{
+    public const string SectionName = "Kafka:Retry";
+
+    /// <summary>Retries after the first failed attempt.</summary>
+    [Range(0, 100)]
+    public int Attempts { get; set; } = 3;
+
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Tuning of the consumer loop itself (the librdkafka settings are bound from <c>Kafka:Consumer</c>).</summary>
+public sealed class ConsumerLoopOptions
+{
+    public const string SectionName = "Kafka:ConsumerLoop";
+
+    /// <summary>Most records handed to a handler at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>How often handled offsets are committed, besides on revocation and shutdown.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>One consumer group: its id, its topics and the handler type that does its work.</summary>
+public sealed record ConsumerGroupRegistration(
+    string GroupId,
+    IReadOnlyList<string> Topics,
+    Func<IServiceProvider, string, IEventBatchHandler> CreateHandler);

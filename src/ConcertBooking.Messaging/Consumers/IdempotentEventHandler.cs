@@ -1,0 +1,61 @@
+using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Messaging.Consumers;
+
+/// <summary>
+/// Applies each event of a batch at most once per group: one transaction holds the group's writes and its
+/// processed-event records; events the group already applied (a redelivery, a replay) are left out. A concurrent
+/// instance racing on the same event makes the commit fail on the primary key; the runtime then retries the
+/// records one by one and the retry finds them applied.
+/// </summary>
+public abstract class IdempotentEventHandler<TContext>(TContext db, string groupId, TimeProvider clock) : IEventBatchHandler
+    where TContext : DbContext
+{
+    protected TContext Db => db;
+
+    public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var ids = events.Select(e => e.Event.EventId).Distinct().ToList();
+        await db.InTransactionAsync(
+            async ct =>
+            {
+                var applied = (await db.Set<ProcessedEvent>()
+                    .Where(p => p.GroupId == groupId && ids.Contains(p.EventId))
+                    .Select(p => p.EventId)
+                    .ToListAsync(ct)).ToHashSet();
+                var fresh = events.Where(e => applied.Add(e.Event.EventId)).ToList();
+                if (fresh.Count == 0)
+                {
+                    return 0;
+                }
+
+                await ApplyAsync(fresh, ct);
+                var now = clock.GetUtcNow();
+                db.Set<ProcessedEvent>().AddRange(fresh.Select(e => new ProcessedEvent
+                {
+                    GroupId = groupId,
+                    EventId = e.Event.EventId,
+                    EventType = e.Event.EventType,
+                    Topic = e.Topic,
+                    Partition = e.Partition,
+                    Offset = e.Offset,
+                    OccurredAt = e.Event.OccurredAt,
+                    ProcessedAt = now,
+                }));
+                return await db.SaveChangesAsync(ct);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The group's own work for events it has not applied yet; write through <see cref="Db"/> without
+    /// saving: the base class saves once for the whole batch.</summary>
+    protected abstract Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>A group whose only state is the record of what it processed (used until a service has logic).</summary>
+public sealed class RecordingEventHandler(MessagingDbContext db, string groupId, TimeProvider clock)
+    : IdempotentEventHandler<MessagingDbContext>(db, groupId, clock)
+{
+    protected override Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
+}

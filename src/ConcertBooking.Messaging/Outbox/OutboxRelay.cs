@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text;
+using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Infrastructure.Persistence;
+using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows to Kafka in commit order, then marks them sent. Runs in every process with the
+/// relay role, but only the holder of the outbox lease publishes, so rows are never published concurrently and
+/// each key's events keep their order. Kafka being down only delays publishing: rows stay pending and the relay
+/// retries with backoff while the API keeps committing.
+/// </summary>
+public sealed partial class OutboxRelay(
+    IServiceScopeFactory scopes,
+    KafkaConnection connection,
+    OutboxSignal signal,
+    DatabaseReadiness database,
+    IOptions<OutboxOptions> options,
+    MessagingMetrics metrics,
+    TimeProvider clock,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private const string LeaseName = "outbox-relay";
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await database.WaitAsync(stoppingToken);
+        var settings = options.Value;
+        var backoff = settings.MinBackoff;
+        var leaseRenewedAt = DateTimeOffset.MinValue;
+        var isLeader = false;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+
+                var now = clock.GetUtcNow();
+                if (now - leaseRenewedAt > settings.LeaseDuration / 3)
+                {
+                    var wasLeader = isLeader;
+                    isLeader = await db.TryAcquireAsync(LeaseName, _owner, now, settings.LeaseDuration, stoppingToken);
+                    leaseRenewedAt = isLeader ? now : DateTimeOffset.MinValue;
+                    if (isLeader != wasLeader)
+                    {
+                        LogLeadership(isLeader ? "took" : "lost", _owner);
+                    }
+                }
+
+                if (!isLeader)
+                {
+                    await Task.Delay(settings.LeaseDuration / 3, clock, stoppingToken);
+                    continue;
+                }
+
+                var published = await PublishBatchAsync(db, settings.BatchSize, stoppingToken);
+                backoff = settings.MinBackoff;
+                if (published < settings.BatchSize)
+                {
+                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                metrics.ProducerErrors.Add(1);
+                LogPublishFailed(ex, backoff);
+                await Task.Delay(backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Publishes up to one batch of pending rows; returns how many were read.</summary>
+    public async Task<int> PublishBatchAsync(BookingDbContext db, int batchSize, CancellationToken cancellationToken)
+    {
+        var pending = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.SentAt == null)
+            .OrderBy(m => m.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        metrics.ReportOutboxBacklog(pending.Count);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var producer = connection.Producer;
+        var deliveries = new Task<DeliveryResult<string, byte[]>>[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
+        {
+            deliveries[i] = producer.ProduceAsync(pending[i].Topic, ToKafkaMessage(pending[i]), cancellationToken);
+        }
+
+        // Mark the longest prefix that was delivered: a later row of the same key must not be recorded as sent
+        // ahead of an earlier one that failed. Rows after a failure are sent again later; consumers drop repeats.
+        var delivered = new List<long>(pending.Count);
+        Exception? failure = null;
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            try
+            {
+                await deliveries[i];
+                if (failure is null)
+                {
+                    delivered.Add(pending[i].Id);
+                }
+            }
+            catch (ProduceException<string, byte[]> ex)
+            {
+                failure ??= ex;
+            }
+        }
+
+        if (delivered.Count > 0)
+        {
+            var sentAt = clock.GetUtcNow();
+            await db.OutboxMessages
+                .Where(m => delivered.Contains(m.Id))
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt), cancellationToken);
+            metrics.EventsProduced.Add(delivered.Count);
+        }
+
+        if (failure is not null)
+        {
+            throw new KafkaPublishException(
+                $"Published {delivered.Count} of {pending.Count} outbox rows; the rest stay pending.", failure);
+        }
+
+        return pending.Count;
+    }
+
+    internal static Message<string, byte[]> ToKafkaMessage(OutboxMessage row) => new()
+    {
+        Key = row.Key,
+        Value = Encoding.UTF8.GetBytes(row.Payload),
+        Headers = new Headers
+        {
+            { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(row.EventType) },
+            { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(row.EventId.ToString()) },
+            { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(row.TraceParent ?? NewTraceParent()) },
+        },
+    };
+
+    private static string NewTraceParent() =>
+        $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay {Change} the publishing lease ({Owner})")]
+    private partial void LogLeadership(string change, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the outbox failed; retrying in {Backoff}")]
+    private partial void LogPublishFailed(Exception exception, TimeSpan backoff);
+}
+
+public sealed class KafkaPublishException(string message, Exception inner) : Exception(message, inner);
