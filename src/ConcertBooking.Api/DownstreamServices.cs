@@ -12,20 +12,13 @@ public static class DownstreamServices
     /// <summary>The consumer groups this process runs, by role (seed 7.5, 7.6).</summary>
     public static IHostApplicationBuilder AddDownstreamServices(this IHostApplicationBuilder builder, MessagingRoles roles)
     {
-        if (roles.Has(MessagingRoles.Notification))
-        {
-            builder.Services.AddRecordingConsumer(NotificationGroup, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents]);
-        }
-
-        if (roles.Has(MessagingRoles.Ranking))
-        {
-            builder.Services.AddRecordingConsumer(RankingGroup, [Topics.ReservationEvents, Topics.ConcertEvents]);
-        }
-
-        if (roles.Has(MessagingRoles.DataPlatform))
-        {
-            builder.Services.AddRecordingConsumer(DataPlatformGroup, Topics.All);
-        }
+        var services = builder.Services;
+        services.AddRecordingConsumerGroup(
+            NotificationGroup, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Notification));
+        services.AddRecordingConsumerGroup(
+            RankingGroup, [Topics.ReservationEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Ranking));
+        services.AddRecordingConsumerGroup(
+            DataPlatformGroup, Topics.All, roles.Has(MessagingRoles.DataPlatform));
 
         return builder;
     }

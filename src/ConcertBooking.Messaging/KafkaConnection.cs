@@ -107,6 +107,10 @@ public sealed partial class KafkaConnection(
     internal void StartEmbedded(int brokerCount)
     {
         Embedded = EmbeddedKafkaCluster.Start(brokerCount);
+
+        // A real broker waits 3 s for more members before the first assignment; in one process there are none to
+        // wait for, and the wait would only delay the first events after every start.
+        Embedded.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
     }
 
     internal void MarkReady() => _ready.TrySetResult();

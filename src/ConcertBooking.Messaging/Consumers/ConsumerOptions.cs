@@ -27,7 +27,13 @@ public sealed class ConsumerLoopOptions
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
-/// <summary>One consumer group: its id, its topics and the handler type that does its work.</summary>
+/// <summary>
+/// A consumer group of the system and the topics it reads. Every process knows every group, whether or not it runs
+/// it: the admin view reports their lag and the embedded relay replays what any of them has not processed.
+/// </summary>
+public sealed record ConsumerGroupSubscription(string GroupId, IReadOnlyList<string> Topics);
+
+/// <summary>A consumer group run by this process, with the handler that does its work.</summary>
 public sealed record ConsumerGroupRegistration(
     string GroupId,
     IReadOnlyList<string> Topics,

@@ -23,7 +23,7 @@ public sealed record GroupPartitionInfo(string Topic, int Partition, long? Commi
 
 /// <summary>The seed's Kafka UI view (6.4) as data: brokers, topics with partitions and watermarks, and each
 /// consumer group's committed offsets and lag.</summary>
-public sealed class KafkaAdminQueries(KafkaConnection connection, IEnumerable<ConsumerGroupRegistration> groups, MessagingMetrics metrics)
+public sealed class KafkaAdminQueries(KafkaConnection connection, IEnumerable<ConsumerGroupSubscription> groups, MessagingMetrics metrics)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 

@@ -40,23 +40,29 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>Runs one consumer group in this process.</summary>
-    public static IServiceCollection AddKafkaConsumer(
+    /// <summary>Declares a consumer group of the system; with <paramref name="runHere"/> this process also runs it.</summary>
+    public static IServiceCollection AddConsumerGroup(
         this IServiceCollection services,
         string groupId,
         IReadOnlyList<string> topics,
+        bool runHere,
         Func<IServiceProvider, string, IEventBatchHandler> createHandler)
     {
-        var registration = new ConsumerGroupRegistration(groupId, topics, createHandler);
-        services.AddSingleton(registration);
-        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
-            ActivatorUtilities.CreateInstance<KafkaConsumerWorker>(sp, registration));
+        services.AddSingleton(new ConsumerGroupSubscription(groupId, topics));
+        if (runHere)
+        {
+            var registration = new ConsumerGroupRegistration(groupId, topics, createHandler);
+            services.AddSingleton(registration);
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<KafkaConsumerWorker>(sp, registration));
+        }
+
         return services;
     }
 
     /// <summary>A group that only records what it processed (until its service has logic of its own).</summary>
-    public static IServiceCollection AddRecordingConsumer(this IServiceCollection services, string groupId, IReadOnlyList<string> topics) =>
-        services.AddKafkaConsumer(groupId, topics, (sp, group) =>
+    public static IServiceCollection AddRecordingConsumerGroup(
+        this IServiceCollection services, string groupId, IReadOnlyList<string> topics, bool runHere) =>
+        services.AddConsumerGroup(groupId, topics, runHere, (sp, group) =>
             new RecordingEventHandler(sp.GetRequiredService<MessagingDbContext>(), group, sp.GetRequiredService<TimeProvider>()));
 }
 

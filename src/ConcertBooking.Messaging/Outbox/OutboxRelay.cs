@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using ConcertBooking.Infrastructure.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging.Consumers;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ namespace ConcertBooking.Messaging.Outbox;
 public sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     KafkaConnection connection,
+    IEnumerable<ConsumerGroupSubscription> groups,
     OutboxSignal signal,
     DatabaseReadiness database,
     IOptions<OutboxOptions> options,
@@ -33,7 +35,9 @@ public sealed partial class OutboxRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WaitAsync(stoppingToken);
+        await connection.WaitReadyAsync(stoppingToken);
         var settings = options.Value;
+        var replayed = !connection.IsEmbedded;
         var backoff = settings.MinBackoff;
         var leaseRenewedAt = DateTimeOffset.MinValue;
         var isLeader = false;
@@ -61,6 +65,12 @@ public sealed partial class OutboxRelay(
                 {
                     await Task.Delay(settings.LeaseDuration / 3, clock, stoppingToken);
                     continue;
+                }
+
+                if (!replayed)
+                {
+                    await ReplayUnprocessedAsync(db, stoppingToken);
+                    replayed = true;
                 }
 
                 var published = await PublishBatchAsync(db, settings.BatchSize, stoppingToken);
@@ -143,6 +153,32 @@ public sealed partial class OutboxRelay(
         return pending.Count;
     }
 
+    /// <summary>
+    /// The embedded cluster lives in memory, so after a restart it is empty: events that were sent before the crash
+    /// but not yet processed by every group would be lost. Marks those rows pending again; the groups' processed-
+    /// events records make the repeats harmless for the groups that did process them.
+    /// </summary>
+    private async Task ReplayUnprocessedAsync(BookingDbContext db, CancellationToken cancellationToken)
+    {
+        var replayed = 0;
+        foreach (var group in groups.DistinctBy(g => g.GroupId))
+        {
+            foreach (var topic in group.Topics)
+            {
+                replayed += await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    UPDATE "OutboxMessages" SET "SentAt" = NULL
+                    WHERE "SentAt" IS NOT NULL AND "Topic" = {topic}
+                      AND NOT EXISTS (SELECT 1 FROM "ProcessedEvents" p
+                                      WHERE p."GroupId" = {group.GroupId} AND p."EventId" = "OutboxMessages"."EventId")
+                    """,
+                    cancellationToken);
+            }
+        }
+
+        LogReplay(replayed);
+    }
+
     internal static Message<string, byte[]> ToKafkaMessage(OutboxMessage row) => new()
     {
         Key = row.Key,
@@ -160,6 +196,9 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay {Change} the publishing lease ({Owner})")]
     private partial void LogLeadership(string change, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded cluster started empty: {Count} sent outbox events not yet processed by every group will be published again")]
+    private partial void LogReplay(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the outbox failed; retrying in {Backoff}")]
     private partial void LogPublishFailed(Exception exception, TimeSpan backoff);
