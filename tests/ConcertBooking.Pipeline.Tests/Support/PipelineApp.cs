@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ConcertBooking.Api;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Consumers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConcertBooking.Pipeline.Tests.Support;
+
+/// <summary>
+/// The whole application in process: real HTTP pipeline, real SQLite file, the embedded 3-broker cluster, the
+/// relay and all three consumer groups.
+/// </summary>
+public sealed class PipelineApp : WebApplicationFactory<Program>
+{
+    public static readonly string[] Groups =
+        [DownstreamServices.NotificationGroup, DownstreamServices.RankingGroup, DownstreamServices.DataPlatformGroup];
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "concertbooking-pipeline-" + Guid.NewGuid().ToString("N"));
+
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:DataDirectory", _dataDirectory);
+        builder.UseSetting("Booking:DemoData", "false");
+        foreach (var (key, value) in FastKafkaSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>The mock cluster holds every empty fetch for the full wait and delays rejoins by the session
+    /// timeout (see docs); short values keep tests quick without changing behaviour.</summary>
+    public static readonly IReadOnlyList<(string Key, string Value)> FastKafkaSettings =
+    [
+        ("Kafka:Consumer:FetchWaitMaxMs", "10"),
+        ("Kafka:Consumer:SessionTimeoutMs", "6000"),
+        ("Kafka:Consumer:HeartbeatIntervalMs", "500"),
+        ("Kafka:Producer:MessageTimeoutMs", "60000"),
+    ];
+
+    public KafkaConnection Kafka => Services.GetRequiredService<KafkaConnection>();
+
+    public async Task<HttpClient> ClientForAsync(string email)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, name = email.Split('@')[0] });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    public async Task<T> WithBookingDbAsync<T>(Func<BookingDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<BookingDbContext>());
+    }
+
+    public async Task<T> WithMessagingDbAsync<T>(Func<MessagingDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<MessagingDbContext>());
+    }
+
+    /// <summary>Waits until every group has processed every outbox event of the topics it reads.</summary>
+    public async Task WaitUntilAllGroupsProcessedEverythingAsync(TimeSpan? timeout = null)
+    {
+        var subscriptions = Services.GetServices<ConsumerGroupSubscription>().ToList();
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                var missing = new List<string>();
+                foreach (var group in subscriptions)
+                {
+                    var expected = await WithBookingDbAsync(db => db.OutboxMessages.Where(m => group.Topics.Contains(m.Topic)).Select(m => m.EventId).ToListAsync());
+                    var processed = await WithMessagingDbAsync(db => db.ProcessedEvents.Where(p => p.GroupId == group.GroupId).Select(p => p.EventId).ToListAsync());
+                    var gap = expected.Except(processed).Count();
+                    if (gap > 0)
+                    {
+                        missing.Add($"{group.GroupId} misses {gap}");
+                    }
+                }
+
+                return missing;
+            },
+            missing => missing.Count == 0,
+            "every group to process every outbox event",
+            timeout);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(_dataDirectory))
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold the file for a moment; a temp directory left behind is harmless.
+            }
+        }
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiExtensions.ConfigureJson(json);
+        return json;
+    }
+}
