@@ -31,6 +31,9 @@ public sealed partial class KafkaConnection(
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
+    /// <summary>Partitions per event topic, as provisioned.</summary>
+    public int PartitionCount => options.Value.Topics.Partitions;
+
     public Task WaitReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 
     /// <summary>The relay's producer: acks=all and idempotent unless configuration says otherwise.</summary>

@@ -20,6 +20,8 @@ public sealed class MessagingMetrics : IDisposable
         Retries = _meter.CreateCounter<long>("concertbooking.handler.retries", description: "Handler retries after a failure");
         DeadLettered = _meter.CreateCounter<long>("concertbooking.events.dead_lettered", description: "Records parked on a dead-letter topic");
         ConsumerStopped = _meter.CreateCounter<long>("concertbooking.consumer.stopped", description: "Consumer loops that stopped or restarted");
+        EmbeddedGaps = _meter.CreateCounter<long>("concertbooking.embedded.gaps",
+            description: "Embedded cluster partitions where a group's unread events were dropped and replayed from the outbox");
         CommitToHandled = _meter.CreateHistogram<double>("concertbooking.events.commit_to_handled", unit: "ms",
             description: "From the event's commit (occurredAt) to its handling by a group");
         _meter.CreateObservableGauge("concertbooking.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog),
@@ -41,6 +43,8 @@ public sealed class MessagingMetrics : IDisposable
     public Counter<long> DeadLettered { get; }
 
     public Counter<long> ConsumerStopped { get; }
+
+    public Counter<long> EmbeddedGaps { get; }
 
     public Histogram<double> CommitToHandled { get; }
 

@@ -1,4 +1,5 @@
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Messaging.Embedded;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Hosting;
@@ -9,7 +10,11 @@ public sealed record KafkaOverview(
     IReadOnlyList<BrokerInfo> Brokers,
     IReadOnlyList<TopicInfo> Topics,
     IReadOnlyList<GroupInfo> Groups,
-    long OutboxBacklog);
+    OutboxInfo Outbox);
+
+/// <summary>Events committed but not yet on Kafka, and whether the relay is holding them back on purpose
+/// (embedded mode, while a group's unread backlog would approach the cluster's per-partition cap).</summary>
+public sealed record OutboxInfo(long Backlog, bool HeldBack, IReadOnlyList<PartitionBacklog> UnreadByPartition);
 
 public sealed record BrokerInfo(int Id, string Host, int Port);
 
@@ -23,7 +28,11 @@ public sealed record GroupPartitionInfo(string Topic, int Partition, long? Commi
 
 /// <summary>The seed's Kafka UI view (6.4) as data: brokers, topics with partitions and watermarks, and each
 /// consumer group's committed offsets and lag.</summary>
-public sealed class KafkaAdminQueries(KafkaConnection connection, IEnumerable<ConsumerGroupSubscription> groups, MessagingMetrics metrics)
+public sealed class KafkaAdminQueries(
+    KafkaConnection connection,
+    IEnumerable<ConsumerGroupSubscription> groups,
+    EmbeddedBacklogGuard backlogGuard,
+    MessagingMetrics metrics)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -84,6 +93,6 @@ public sealed class KafkaAdminQueries(KafkaConnection connection, IEnumerable<Co
             metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port)).ToList(),
             topics,
             groupInfos,
-            metrics.OutboxBacklog);
+            new OutboxInfo(metrics.OutboxBacklog, backlogGuard.IsHoldingBack, backlogGuard.LastBacklog));
     }
 }

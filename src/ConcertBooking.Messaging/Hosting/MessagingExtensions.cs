@@ -1,5 +1,6 @@
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class MessagingExtensions
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
+        services.AddSingleton<EmbeddedBacklogGuard>();
         services.AddHostedService<KafkaClusterHost>();
         services.AddDbContextPool<MessagingDbContext>(PersistenceExtensions.UseBookingDatabase);
         services.AddDatabaseSchema<MessagingDbContext>();

@@ -17,6 +17,12 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Embedded mode: how long publishing pauses while a partition's unread backlog is too large.</summary>
+    public TimeSpan BackpressureWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Embedded mode: how often to look for groups whose unread records the cluster dropped.</summary>
+    public TimeSpan GapCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a relay's publishing lease lasts without renewal before another process takes over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

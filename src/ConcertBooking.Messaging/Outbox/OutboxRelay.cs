@@ -3,6 +3,7 @@ using System.Text;
 using ConcertBooking.Infrastructure.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Messaging.Embedded;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     KafkaConnection connection,
     IEnumerable<ConsumerGroupSubscription> groups,
+    EmbeddedBacklogGuard backlogGuard,
     OutboxSignal signal,
     DatabaseReadiness database,
     IOptions<OutboxOptions> options,
@@ -40,6 +42,7 @@ public sealed partial class OutboxRelay(
         var replayed = !connection.IsEmbedded;
         var backoff = settings.MinBackoff;
         var leaseRenewedAt = DateTimeOffset.MinValue;
+        var gapsCheckedAt = clock.GetUtcNow();
         var isLeader = false;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -69,8 +72,29 @@ public sealed partial class OutboxRelay(
 
                 if (!replayed)
                 {
-                    await ReplayUnprocessedAsync(db, stoppingToken);
+                    // The embedded cluster lives in memory, so after a restart it is empty.
+                    var count = await ReplayUnprocessedAsync(db, groups.SelectMany(g => g.Topics.Select(t => (g.GroupId, t))), stoppingToken);
+                    LogReplay(count);
                     replayed = true;
+                }
+
+                if (connection.IsEmbedded)
+                {
+                    if (now - gapsCheckedAt > settings.GapCheckInterval)
+                    {
+                        gapsCheckedAt = now;
+                        var gaps = backlogGuard.FindGaps();
+                        if (gaps.Count > 0)
+                        {
+                            await ReplayUnprocessedAsync(db, gaps, stoppingToken);
+                        }
+                    }
+
+                    if (!backlogGuard.HasRoom())
+                    {
+                        await Task.Delay(settings.BackpressureWait, clock, stoppingToken);
+                        continue;
+                    }
                 }
 
                 var published = await PublishBatchAsync(db, settings.BatchSize, stoppingToken);
@@ -102,7 +126,9 @@ public sealed partial class OutboxRelay(
             .OrderBy(m => m.Id)
             .Take(batchSize)
             .ToListAsync(cancellationToken);
-        metrics.ReportOutboxBacklog(pending.Count);
+        metrics.ReportOutboxBacklog(pending.Count < batchSize
+            ? pending.Count
+            : await db.OutboxMessages.CountAsync(m => m.SentAt == null, cancellationToken));
         if (pending.Count == 0)
         {
             return 0;
@@ -123,7 +149,12 @@ public sealed partial class OutboxRelay(
         {
             try
             {
-                await deliveries[i];
+                var result = await deliveries[i];
+                if (connection.IsEmbedded)
+                {
+                    backlogGuard.RecordProduced(result.TopicPartitionOffset, EstimatedSize(result.Message));
+                }
+
                 if (failure is null)
                 {
                     delivered.Add(pending[i].Id);
@@ -154,29 +185,27 @@ public sealed partial class OutboxRelay(
     }
 
     /// <summary>
-    /// The embedded cluster lives in memory, so after a restart it is empty: events that were sent before the crash
-    /// but not yet processed by every group would be lost. Marks those rows pending again; the groups' processed-
-    /// events records make the repeats harmless for the groups that did process them.
+    /// Marks pending again every sent row of the given topics that the given groups have not processed: after an
+    /// embedded restart (the in-memory cluster starts empty) or a gap (the cluster dropped unread records). The
+    /// groups' processed-events records make the repeats harmless for the groups that did process them.
     /// </summary>
-    private async Task ReplayUnprocessedAsync(BookingDbContext db, CancellationToken cancellationToken)
+    private static async Task<int> ReplayUnprocessedAsync(
+        BookingDbContext db, IEnumerable<(string GroupId, string Topic)> scope, CancellationToken cancellationToken)
     {
         var replayed = 0;
-        foreach (var group in groups.DistinctBy(g => g.GroupId))
+        foreach (var (groupId, topic) in scope.Distinct())
         {
-            foreach (var topic in group.Topics)
-            {
-                replayed += await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    UPDATE "OutboxMessages" SET "SentAt" = NULL
-                    WHERE "SentAt" IS NOT NULL AND "Topic" = {topic}
-                      AND NOT EXISTS (SELECT 1 FROM "ProcessedEvents" p
-                                      WHERE p."GroupId" = {group.GroupId} AND p."EventId" = "OutboxMessages"."EventId")
-                    """,
-                    cancellationToken);
-            }
+            replayed += await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                UPDATE "OutboxMessages" SET "SentAt" = NULL
+                WHERE "SentAt" IS NOT NULL AND "Topic" = {topic}
+                  AND NOT EXISTS (SELECT 1 FROM "ProcessedEvents" p
+                                  WHERE p."GroupId" = {groupId} AND p."EventId" = "OutboxMessages"."EventId")
+                """,
+                cancellationToken);
         }
 
-        LogReplay(replayed);
+        return replayed;
     }
 
     internal static Message<string, byte[]> ToKafkaMessage(OutboxMessage row) => new()
@@ -190,6 +219,12 @@ public sealed partial class OutboxRelay(
             { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(row.TraceParent ?? NewTraceParent()) },
         },
     };
+
+    /// <summary>An upper bound of what the record occupies on the cluster: key, value, headers and record overhead
+    /// (compression only makes the real size smaller).</summary>
+    private static int EstimatedSize(Message<string, byte[]> message) =>
+        64 + Encoding.UTF8.GetByteCount(message.Key) + message.Value.Length
+        + (message.Headers?.Sum(h => h.Key.Length + h.GetValueBytes().Length + 8) ?? 0);
 
     private static string NewTraceParent() =>
         $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
