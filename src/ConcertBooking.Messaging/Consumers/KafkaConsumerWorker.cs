@@ -18,6 +18,7 @@ public sealed partial class KafkaConsumerWorker(
     ConsumerGroupRegistration registration,
     KafkaConnection connection,
     IServiceScopeFactory scopes,
+    OutboxCatchUp catchUp,
     IOptions<RetryOptions> retryOptions,
     IOptions<ConsumerLoopOptions> loopOptions,
     MessagingMetrics metrics,
@@ -25,6 +26,10 @@ public sealed partial class KafkaConsumerWorker(
     ILogger<KafkaConsumerWorker> logger) : BackgroundService
 {
     private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = [];
+
+    // The offset each assigned partition should deliver next; a record beyond it means the cluster dropped records
+    // this group never read (a gap), which are then replayed from the outbox.
+    private readonly Dictionary<TopicPartition, long> _expected = [];
     private readonly KeyValuePair<string, object?> _groupTag = new("group", registration.GroupId);
 
     public string GroupId => registration.GroupId;
@@ -60,11 +65,25 @@ public sealed partial class KafkaConsumerWorker(
     {
         var loop = loopOptions.Value;
         using var consumer = new ConsumerBuilder<string?, byte[]?>(connection.ConsumerConfig(registration.GroupId))
-            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(registration.GroupId, string.Join(", ", partitions)))
+            .SetPartitionsAssignedHandler((c, partitions) =>
+            {
+                foreach (var committed in c.Committed(partitions, TimeSpan.FromSeconds(10)))
+                {
+                    // No commit yet: the group has read nothing, so everything from offset 0 is owed to it.
+                    _expected[committed.TopicPartition] = committed.Offset.IsSpecial ? 0 : committed.Offset.Value;
+                }
+
+                LogAssigned(registration.GroupId, string.Join(", ", partitions));
+            })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 // Hand over exactly what was handled, so the next owner starts right after it.
                 CommitUncommitted(c, partitions.Select(p => p.TopicPartition).ToHashSet());
+                foreach (var partition in partitions)
+                {
+                    _expected.Remove(partition.TopicPartition);
+                }
+
                 LogRevoked(registration.GroupId, string.Join(", ", partitions.Select(p => p.TopicPartition)));
             })
             .SetPartitionsLostHandler((_, partitions) =>
@@ -72,12 +91,14 @@ public sealed partial class KafkaConsumerWorker(
                 foreach (var partition in partitions)
                 {
                     _uncommitted.Remove(partition.TopicPartition);
+                    _expected.Remove(partition.TopicPartition);
                 }
             })
             .SetErrorHandler((_, error) => LogKafkaError(registration.GroupId, error.Code, error.Reason))
             .Build();
 
         _uncommitted.Clear();
+        _expected.Clear();
         consumer.Subscribe(registration.Topics);
         var lastCommit = clock.GetUtcNow();
         var batch = new List<ConsumeResult<string?, byte[]?>>(loop.MaxBatchSize);
@@ -100,10 +121,12 @@ public sealed partial class KafkaConsumerWorker(
 
                     // The batch is finished even when shutdown begins meanwhile (graceful drain); only retries'
                     // waits are cut short by it.
+                    await CatchUpGapsAsync(batch, stoppingToken);
                     await ProcessBatchAsync(batch, stoppingToken);
                     foreach (var record in batch)
                     {
                         _uncommitted[record.TopicPartition] = new TopicPartitionOffset(record.TopicPartition, record.Offset + 1);
+                        _expected[record.TopicPartition] = record.Offset + 1;
                     }
                 }
 
@@ -145,6 +168,34 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
+    private async Task CatchUpGapsAsync(List<ConsumeResult<string?, byte[]?>> batch, CancellationToken stoppingToken)
+    {
+        var gaps = batch
+            .Where(r => _expected.TryGetValue(r.TopicPartition, out var expected) && r.Offset.Value > expected)
+            .GroupBy(r => r.TopicPartition)
+            .Select(g => (Partition: g.Key, From: _expected[g.Key], To: g.Min(r => r.Offset.Value)))
+            .ToList();
+        foreach (var topic in gaps.Select(g => g.Partition.Topic).Distinct())
+        {
+            foreach (var gap in gaps.Where(g => g.Partition.Topic == topic))
+            {
+                metrics.EmbeddedGaps.Add(1, _groupTag);
+                LogGap(registration.GroupId, gap.Partition.ToString(), gap.From, gap.To);
+            }
+
+            // Everything of the topic this group has not processed, in commit order; what Kafka still holds of it
+            // arrives again afterwards and is recognised as processed.
+            var replayed = 0;
+            await foreach (var events in catchUp.UnprocessedAsync(registration.GroupId, topic, loopOptions.Value.MaxBatchSize, stoppingToken))
+            {
+                await HandleWithRetriesAsync(events.Select(e => ((ConsumeResult<string?, byte[]?>?)null, e)).ToList(), stoppingToken);
+                replayed += events.Count;
+            }
+
+            LogCaughtUp(registration.GroupId, topic, replayed);
+        }
+    }
+
     private async Task ProcessBatchAsync(List<ConsumeResult<string?, byte[]?>> batch, CancellationToken stoppingToken)
     {
         var events = new List<(ConsumeResult<string?, byte[]?> Record, ConsumedEvent Event)>(batch.Count);
@@ -166,6 +217,15 @@ public sealed partial class KafkaConsumerWorker(
             }
         }
 
+        await HandleWithRetriesAsync(events.Select(e => ((ConsumeResult<string?, byte[]?>?)e.Record, e.Event)).ToList(), stoppingToken);
+    }
+
+    /// <summary>Handles events as one batch; if that fails, one by one with the retry budget, dead-lettering what
+    /// still fails. Events replayed from the outbox have no Kafka record; a failing one is dead-lettered from its
+    /// serialized form.</summary>
+    private async Task HandleWithRetriesAsync(
+        List<(ConsumeResult<string?, byte[]?>? Record, ConsumedEvent Event)> events, CancellationToken stoppingToken)
+    {
         if (events.Count == 0)
         {
             return;
@@ -201,12 +261,12 @@ public sealed partial class KafkaConsumerWorker(
                     metrics.HandlerFailures.Add(1, _groupTag);
                     if (attempt > retry.Attempts)
                     {
-                        await DeadLetterAsync(record, ex, attempt, stoppingToken);
+                        await DeadLetterAsync(record ?? FromOutbox(consumed), ex, attempt, stoppingToken);
                         break;
                     }
 
                     metrics.Retries.Add(1, _groupTag);
-                    LogRetrying(ex, registration.GroupId, record.TopicPartitionOffset, attempt, retry.Backoff);
+                    LogRetrying(ex, registration.GroupId, consumed.Topic, consumed.Partition, consumed.Offset, attempt, retry.Backoff);
                     await Task.Delay(retry.Backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
@@ -222,6 +282,19 @@ public sealed partial class KafkaConsumerWorker(
         // half-handled batch behind.
         await handler.HandleAsync(events, CancellationToken.None);
     }
+
+    private static ConsumeResult<string?, byte[]?> FromOutbox(ConsumedEvent consumed) => new()
+    {
+        Topic = consumed.Topic,
+        Partition = new Partition(consumed.Partition),
+        Offset = new Offset(consumed.Offset),
+        Message = new Message<string?, byte[]?>
+        {
+            Key = consumed.Key,
+            Value = ConcertBooking.Contracts.EventSerializer.SerializeToUtf8Bytes(consumed.Event),
+            Headers = [],
+        },
+    };
 
     private void RecordHandled(IEnumerable<ConsumedEvent> handled)
     {
@@ -294,8 +367,14 @@ public sealed partial class KafkaConsumerWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: a batch of {Count} events failed; handling them one by one")]
     private partial void LogBatchFailed(Exception exception, string groupId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: {Position} failed (attempt {Attempt}); retrying in {Backoff}")]
-    private partial void LogRetrying(Exception exception, string groupId, TopicPartitionOffset position, int attempt, TimeSpan backoff);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: {Topic} [{Partition}] @{Offset} failed (attempt {Attempt}); retrying in {Backoff}")]
+    private partial void LogRetrying(Exception exception, string groupId, string topic, int partition, long offset, int attempt, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: the cluster dropped unread records of {Partition} (offsets {From} to {To}); replaying them from the outbox")]
+    private partial void LogGap(string groupId, string partition, long from, long to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: caught up {Count} events of {Topic} from the outbox")]
+    private partial void LogCaughtUp(string groupId, string topic, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: {Position} parked on {DeadLetterTopic}: {Reason}")]
     private partial void LogDeadLettered(string groupId, TopicPartitionOffset position, string deadLetterTopic, string reason);

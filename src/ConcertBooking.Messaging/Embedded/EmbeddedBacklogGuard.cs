@@ -8,17 +8,16 @@ namespace ConcertBooking.Messaging.Embedded;
 public sealed record PartitionBacklog(string Topic, int Partition, long Records, long Bytes, string SlowestGroup);
 
 /// <summary>
-/// Keeps the embedded cluster from silently dropping unread events. librdkafka's mock keeps at most 5 MiB and
-/// 100,000 records per partition and deletes the oldest beyond that, read or not. The relay therefore asks this
-/// guard before each batch: while any partition's unread backlog (from the slowest group's committed offset to the
-/// end, by the sizes the relay itself produced) is over half the cap, rows stay in the outbox, the durable buffer,
-/// and publishing resumes as the groups catch up. If a gap happens anyway (a group's committed offset below the
-/// partition's earliest retained offset), the events that group has not processed are replayed from the outbox.
+/// Measures what the embedded cluster holds unread. librdkafka's mock keeps at most 5 MiB and 100,000 records per
+/// partition and deletes the oldest beyond that, read or not. Per partition, the unread backlog runs from the
+/// slowest group's committed offset to the end, counted in the sizes the relay itself produced. Operators see it in
+/// the admin view; with <c>Kafka:Outbox:HoldBackWhenLagging</c> the relay also keeps new rows in the outbox while
+/// any partition's backlog is over half the cap (no gap can then occur, at the price of pacing every group to the
+/// slowest). Without it, a gap is repaired by the lagging group itself (see <see cref="OutboxCatchUp"/>).
 /// </summary>
 public sealed partial class EmbeddedBacklogGuard(
     KafkaConnection connection,
     IEnumerable<ConsumerGroupSubscription> groups,
-    MessagingMetrics metrics,
     ILogger<EmbeddedBacklogGuard> logger) : IDisposable
 {
     /// <summary>The mock's hard-coded per-partition limits (rdkafka_mock.c).</summary>
@@ -29,7 +28,6 @@ public sealed partial class EmbeddedBacklogGuard(
     private readonly Lock _gate = new();
     private readonly Dictionary<TopicPartition, SortedList<long, int>> _produced = [];
     private readonly Dictionary<string, IConsumer<Ignore, Ignore>> _offsetReaders = [];
-    private IReadOnlyList<PartitionBacklog> _lastBacklog = [];
 
     /// <summary>Half the cap leaves room for a full relay batch and for the DLT records consumers add.</summary>
     public long ThresholdBytes { get; init; } = CapBytes / 2;
@@ -37,8 +35,6 @@ public sealed partial class EmbeddedBacklogGuard(
     public long ThresholdRecords { get; init; } = CapRecords / 2;
 
     public bool IsHoldingBack { get; private set; }
-
-    public IReadOnlyList<PartitionBacklog> LastBacklog => _lastBacklog;
 
     /// <summary>Notes a record the relay put on the cluster, with the bytes it occupies there (at most).</summary>
     public void RecordProduced(TopicPartitionOffset position, int bytes)
@@ -83,34 +79,6 @@ public sealed partial class EmbeddedBacklogGuard(
         return !holding;
     }
 
-    /// <summary>Groups whose committed offset fell below a partition's earliest retained offset: their unread
-    /// events there are gone from the cluster.</summary>
-    public IReadOnlyList<(string GroupId, string Topic)> FindGaps()
-    {
-        var gaps = new List<(string GroupId, string Topic)>();
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig("concertbooking-gap-probe")).Build();
-        foreach (var group in groups.DistinctBy(g => g.GroupId))
-        {
-            foreach (var committed in Committed(group))
-            {
-                if (committed.Offset.IsSpecial)
-                {
-                    continue;
-                }
-
-                var low = probe.QueryWatermarkOffsets(committed.TopicPartition, Timeout).Low;
-                if (committed.Offset.Value < low.Value && !gaps.Contains((group.GroupId, committed.Topic)))
-                {
-                    metrics.EmbeddedGaps.Add(1, new KeyValuePair<string, object?>("group", group.GroupId));
-                    LogGap(group.GroupId, committed.TopicPartition.ToString(), committed.Offset.Value, low.Value);
-                    gaps.Add((group.GroupId, committed.Topic));
-                }
-            }
-        }
-
-        return gaps;
-    }
-
     private bool LedgerNearThreshold()
     {
         lock (_gate)
@@ -119,7 +87,7 @@ public sealed partial class EmbeddedBacklogGuard(
         }
     }
 
-    private List<PartitionBacklog> MeasureBacklog()
+    public List<PartitionBacklog> MeasureBacklog()
     {
         var slowest = new Dictionary<TopicPartition, (long Offset, string Group)>();
         foreach (var group in groups.DistinctBy(g => g.GroupId))
@@ -161,7 +129,6 @@ public sealed partial class EmbeddedBacklogGuard(
             }
         }
 
-        _lastBacklog = backlog;
         return backlog;
     }
 

@@ -93,6 +93,6 @@ public sealed class KafkaAdminQueries(
             metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port)).ToList(),
             topics,
             groupInfos,
-            new OutboxInfo(metrics.OutboxBacklog, backlogGuard.IsHoldingBack, backlogGuard.LastBacklog));
+            new OutboxInfo(metrics.OutboxBacklog, backlogGuard.IsHoldingBack, connection.IsEmbedded ? backlogGuard.MeasureBacklog() : []));
     }
 }

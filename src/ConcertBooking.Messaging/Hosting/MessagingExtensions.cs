@@ -29,6 +29,7 @@ public static class MessagingExtensions
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
         services.AddSingleton<EmbeddedBacklogGuard>();
+        services.AddSingleton<OutboxCatchUp>();
         services.AddHostedService<KafkaClusterHost>();
         services.AddDbContextPool<MessagingDbContext>(PersistenceExtensions.UseBookingDatabase);
         services.AddDatabaseSchema<MessagingDbContext>();

@@ -17,11 +17,15 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Embedded mode: how long publishing pauses while a partition's unread backlog is too large.</summary>
-    public TimeSpan BackpressureWait { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Embedded mode: keep new rows in the outbox while any partition's unread backlog nears the mock cluster's
+    /// per-partition cap. Off by default: it paces every group to the slowest one, whereas lagging groups repair
+    /// their own gaps from the outbox and the others go on at full speed.
+    /// </summary>
+    public bool HoldBackWhenLagging { get; set; }
 
-    /// <summary>Embedded mode: how often to look for groups whose unread records the cluster dropped.</summary>
-    public TimeSpan GapCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Embedded mode: how long publishing pauses while held back.</summary>
+    public TimeSpan BackpressureWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a relay's publishing lease lasts without renewal before another process takes over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);

@@ -42,7 +42,6 @@ public sealed partial class OutboxRelay(
         var replayed = !connection.IsEmbedded;
         var backoff = settings.MinBackoff;
         var leaseRenewedAt = DateTimeOffset.MinValue;
-        var gapsCheckedAt = clock.GetUtcNow();
         var isLeader = false;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -78,23 +77,10 @@ public sealed partial class OutboxRelay(
                     replayed = true;
                 }
 
-                if (connection.IsEmbedded)
+                if (connection.IsEmbedded && settings.HoldBackWhenLagging && !backlogGuard.HasRoom())
                 {
-                    if (now - gapsCheckedAt > settings.GapCheckInterval)
-                    {
-                        gapsCheckedAt = now;
-                        var gaps = backlogGuard.FindGaps();
-                        if (gaps.Count > 0)
-                        {
-                            await ReplayUnprocessedAsync(db, gaps, stoppingToken);
-                        }
-                    }
-
-                    if (!backlogGuard.HasRoom())
-                    {
-                        await Task.Delay(settings.BackpressureWait, clock, stoppingToken);
-                        continue;
-                    }
+                    await Task.Delay(settings.BackpressureWait, clock, stoppingToken);
+                    continue;
                 }
 
                 var published = await PublishBatchAsync(db, settings.BatchSize, stoppingToken);
@@ -185,9 +171,9 @@ public sealed partial class OutboxRelay(
     }
 
     /// <summary>
-    /// Marks pending again every sent row of the given topics that the given groups have not processed: after an
-    /// embedded restart (the in-memory cluster starts empty) or a gap (the cluster dropped unread records). The
-    /// groups' processed-events records make the repeats harmless for the groups that did process them.
+    /// Marks pending again every sent row of the given topics that the given groups have not processed, for an
+    /// embedded restart: the in-memory cluster starts empty. The groups' processed-events records make the repeats
+    /// harmless for the groups that did process them.
     /// </summary>
     private static async Task<int> ReplayUnprocessedAsync(
         BookingDbContext db, IEnumerable<(string GroupId, string Topic)> scope, CancellationToken cancellationToken)

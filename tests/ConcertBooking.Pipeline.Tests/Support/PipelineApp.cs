@@ -16,20 +16,23 @@ namespace ConcertBooking.Pipeline.Tests.Support;
 /// The whole application in process: real HTTP pipeline, real SQLite file, the embedded 3-broker cluster, the
 /// relay and all three consumer groups.
 /// </summary>
-public sealed class PipelineApp : WebApplicationFactory<Program>
+public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(string Key, string Value)>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public static readonly string[] Groups =
         [DownstreamServices.NotificationGroup, DownstreamServices.RankingGroup, DownstreamServices.DataPlatformGroup];
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "concertbooking-pipeline-" + Guid.NewGuid().ToString("N"));
+    private readonly bool _ownsDataDirectory = dataDirectory is null;
+
+    public string DataDirectory { get; } = dataDirectory ?? Path.Combine(Path.GetTempPath(), "concertbooking-pipeline-" + Guid.NewGuid().ToString("N"));
 
     public static readonly JsonSerializerOptions Json = CreateJson();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Database:DataDirectory", _dataDirectory);
+        builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Booking:DemoData", "false");
-        foreach (var (key, value) in FastKafkaSettings)
+        foreach (var (key, value) in FastKafkaSettings.Concat(settings ?? []))
         {
             builder.UseSetting(key, value);
         }
@@ -98,11 +101,11 @@ public sealed class PipelineApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(_dataDirectory))
+        if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             try
             {
-                Directory.Delete(_dataDirectory, recursive: true);
+                Directory.Delete(DataDirectory, recursive: true);
             }
             catch (IOException)
             {
