@@ -1,12 +1,13 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Rankings;
 
 namespace ConcertBooking.Api;
 
 public static class DownstreamServices
 {
     public const string NotificationGroup = "notification-service";
-    public const string RankingGroup = "ranking-service";
+    public const string RankingGroup = RankingService.GroupId;
     public const string DataPlatformGroup = "data-platform";
 
     /// <summary>The consumer groups this process runs, by role (seed 7.5, 7.6).</summary>
@@ -15,8 +16,7 @@ public static class DownstreamServices
         var services = builder.Services;
         services.AddRecordingConsumerGroup(
             NotificationGroup, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Notification));
-        services.AddRecordingConsumerGroup(
-            RankingGroup, [Topics.ReservationEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Ranking));
+        builder.AddRankingService(roles.Has(MessagingRoles.Ranking));
         services.AddRecordingConsumerGroup(
             DataPlatformGroup, Topics.All, roles.Has(MessagingRoles.DataPlatform));
 

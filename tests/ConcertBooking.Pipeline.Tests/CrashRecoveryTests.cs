@@ -15,7 +15,7 @@ public sealed class CrashRecoveryTests : IDisposable
     private static readonly (string Group, string[] Topics)[] Subscriptions =
     [
         ("notification-service", ["reservation-events", "payment-events", "concert-events"]),
-        ("ranking-service", ["reservation-events", "concert-events"]),
+        ("ranking-service", ["reservation-events", "payment-events", "concert-events"]),
         ("data-platform", ["reservation-events", "payment-events", "concert-events"]),
     ];
 
