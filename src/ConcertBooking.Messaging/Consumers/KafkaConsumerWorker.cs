@@ -98,8 +98,8 @@ public sealed partial class KafkaConsumerWorker(
                         }
                     }
 
-                    // The batch is finished even when shutdown begins meanwhile (graceful drain); only retries'
-                    // waits are cut short by it.
+                    // The batch is finished even when shutdown begins meanwhile (graceful drain), unless a record
+                    // is failing: then the batch is left uncommitted for the next owner (see ProcessBatchAsync).
                     await ProcessBatchAsync(batch, stoppingToken);
                     foreach (var record in batch)
                     {
@@ -205,9 +205,13 @@ public sealed partial class KafkaConsumerWorker(
                         break;
                     }
 
+                    // Shutting down: retrying without the backoff would dead-letter a record whose failure may be
+                    // passing (a database failover during a deploy). Leave the batch uncommitted instead; the next
+                    // owner gets it again with the full budget, and handlers are idempotent for what was done.
+                    stoppingToken.ThrowIfCancellationRequested();
                     metrics.Retries.Add(1, _groupTag);
                     LogRetrying(ex, registration.GroupId, record.TopicPartitionOffset, attempt, retry.Backoff);
-                    await Task.Delay(retry.Backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await Task.Delay(retry.Backoff, clock, stoppingToken);
                 }
             }
         }
