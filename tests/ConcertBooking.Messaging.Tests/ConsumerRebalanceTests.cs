@@ -63,6 +63,12 @@ public sealed class ConsumerRebalanceTests(ITestOutputHelper output)
 
         var union = handlerA.HandledIds.Union(handlerB.HandledIds).ToHashSet();
         Assert.Superset(produced.ToHashSet(), union);
+
+        // Commits refused while the group rebalanced (REBALANCE_IN_PROGRESS, a stale generation) stay pending and
+        // land later, so a restart now would not replay what was handled.
+        await Eventually.WaitUntilAsync(
+            () => KafkaProbe.Committed(cluster.BootstrapServers, Group, Topic).Values.All(offset => offset == 10),
+            "the group has committed every partition to its end (10 records each)");
     }
 
     /// <summary>Whether the instance has been given at least one partition; the runtime logs each assignment.</summary>
