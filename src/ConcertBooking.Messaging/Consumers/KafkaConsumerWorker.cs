@@ -35,17 +35,26 @@ public sealed partial class KafkaConsumerWorker(
     public string GroupId => registration.GroupId;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // librdkafka's Consume blocks; a dedicated thread keeps it off the thread pool.
-        Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // librdkafka's Consume blocks: the loop runs synchronously on a thread of its own, so a group never holds a
+        // thread-pool thread (two cores here, three groups per process by default).
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private void Run(CancellationToken stoppingToken)
     {
-        await connection.WaitReadyAsync(stoppingToken);
+        try
+        {
+            connection.WaitReadyAsync(stoppingToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ConsumeUntilStoppedAsync(stoppingToken);
+                ConsumeUntilStopped(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,12 +65,12 @@ public sealed partial class KafkaConsumerWorker(
                 // Nothing may end the loop for good: log, rebuild the consumer and resume from the committed offsets.
                 metrics.ConsumerStopped.Add(1, _groupTag);
                 LogLoopFailed(ex, registration.GroupId);
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             }
         }
     }
 
-    private async Task ConsumeUntilStoppedAsync(CancellationToken stoppingToken)
+    private void ConsumeUntilStopped(CancellationToken stoppingToken)
     {
         var loop = loopOptions.Value;
         using var consumer = new ConsumerBuilder<string?, byte[]?>(connection.ConsumerConfig(registration.GroupId))
@@ -77,10 +86,13 @@ public sealed partial class KafkaConsumerWorker(
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
-                // Hand over exactly what was handled, so the next owner starts right after it.
+                // Hand over exactly what was handled, so the next owner starts right after it. If that commit fails
+                // the offsets are dropped all the same: committed later, for partitions another member owns by
+                // then, they could move the group backwards. The next owner re-reads a little instead (harmless).
                 CommitUncommitted(c, partitions.Select(p => p.TopicPartition).ToHashSet());
                 foreach (var partition in partitions)
                 {
+                    _uncommitted.Remove(partition.TopicPartition);
                     _expected.Remove(partition.TopicPartition);
                 }
 
@@ -119,10 +131,10 @@ public sealed partial class KafkaConsumerWorker(
                         }
                     }
 
-                    // The batch is finished even when shutdown begins meanwhile (graceful drain); only retries'
-                    // waits are cut short by it.
-                    await CatchUpGapsAsync(batch, stoppingToken);
-                    await ProcessBatchAsync(batch, stoppingToken);
+                    // The batch is finished even when shutdown begins meanwhile (graceful drain), unless a record
+                    // is failing: then the batch is left uncommitted for the next owner (see HandleWithRetriesAsync).
+                    CatchUpGapsAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                    ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
                     foreach (var record in batch)
                     {
                         _uncommitted[record.TopicPartition] = new TopicPartitionOffset(record.TopicPartition, record.Offset + 1);
@@ -265,9 +277,13 @@ public sealed partial class KafkaConsumerWorker(
                         break;
                     }
 
+                    // Shutting down: retrying without the backoff would dead-letter a record whose failure may be
+                    // passing (a database failover during a deploy). Leave the batch uncommitted instead; the next
+                    // owner gets it again with the full budget, and handlers are idempotent for what was done.
+                    stoppingToken.ThrowIfCancellationRequested();
                     metrics.Retries.Add(1, _groupTag);
                     LogRetrying(ex, registration.GroupId, consumed.Topic, consumed.Partition, consumed.Offset, attempt, retry.Backoff);
-                    await Task.Delay(retry.Backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await Task.Delay(retry.Backoff, clock, stoppingToken);
                 }
             }
         }

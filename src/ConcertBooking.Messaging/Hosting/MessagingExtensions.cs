@@ -4,6 +4,7 @@ using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
@@ -25,6 +26,10 @@ public static class MessagingExtensions
         services.AddOptions<ConsumerLoopOptions>().Bind(builder.Configuration.GetSection(ConsumerLoopOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(roles);
+
+        // The relay, the consumer loop and the cluster host all take a clock; a process that composes messaging
+        // without the API (which registers one) must not fail to start for want of it.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
