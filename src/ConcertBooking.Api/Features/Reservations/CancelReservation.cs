@@ -11,12 +11,7 @@ public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
             async ct =>
             {
                 var now = clock.GetUtcNow();
-                var reservation = await db.Reservations.FirstOrDefaultAsync(r => r.Id == reservationId, ct)
-                    ?? throw BookingErrors.NotFound("Reservation", reservationId);
-                if (reservation.UserId != userId)
-                {
-                    throw BookingErrors.Forbidden($"Reservation {reservationId} belongs to another fan.");
-                }
+                var reservation = await db.FindForOwnerAsync(reservationId, userId, ct);
 
                 var seat = await db.Seats.FirstAsync(s => s.Id == reservation.SeatId, ct);
                 reservation.Cancel(seat, now);
