@@ -1,0 +1,69 @@
+using ConcertBooking.Domain.Common;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Notifications.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Notifications.Endpoints;
+
+/// <summary>
+/// Joining and leaving concerts' waitlists. No event announces a new concert, so whether one exists is read from
+/// the booking core's Concerts table: read only, the one place this service looks at another module's table.
+/// </summary>
+internal sealed class Waitlist(NotificationsDbContext db, BookingDbContext booking, TimeProvider clock)
+{
+    /// <summary>Joins, or finds the caller already waiting; <c>Joined</c> tells which.</summary>
+    public async Task<(WaitlistEntryDto Entry, bool Joined)> JoinAsync(long concertId, long userId, string email, CancellationToken cancellationToken)
+    {
+        var concertName = await ConcertNameAsync(concertId, cancellationToken);
+        if (await FindAsync(concertId, userId, cancellationToken) is { } existing)
+        {
+            return (WaitlistEntryDto.From(existing), false);
+        }
+
+        var entry = new WaitlistEntry
+        {
+            ConcertId = concertId,
+            UserId = userId,
+            Email = email,
+            ConcertName = concertName,
+            JoinedAt = clock.GetUtcNow(),
+        };
+        db.WaitlistEntries.Add(entry);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // The same fan joining twice at once: the other request got there first.
+            db.ChangeTracker.Clear();
+            return (WaitlistEntryDto.From((await FindAsync(concertId, userId, cancellationToken))!), false);
+        }
+
+        return (WaitlistEntryDto.From(entry), true);
+    }
+
+    /// <summary>Leaves; leaving a waitlist one is not on is already done.</summary>
+    public async Task LeaveAsync(long concertId, long userId, CancellationToken cancellationToken)
+    {
+        await ConcertNameAsync(concertId, cancellationToken);
+        await db.WaitlistEntries.Where(w => w.ConcertId == concertId && w.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task<List<WaitlistEntryDto>> MineAsync(long userId, CancellationToken cancellationToken)
+    {
+        var entries = await db.WaitlistEntries.AsNoTracking()
+            .Where(w => w.UserId == userId)
+            .OrderByDescending(w => w.JoinedAt)
+            .ThenBy(w => w.ConcertId)
+            .ToListAsync(cancellationToken);
+        return entries.Select(WaitlistEntryDto.From).ToList();
+    }
+
+    private Task<WaitlistEntry?> FindAsync(long concertId, long userId, CancellationToken cancellationToken) =>
+        db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ConcertId == concertId && w.UserId == userId, cancellationToken);
+
+    private async Task<string> ConcertNameAsync(long concertId, CancellationToken cancellationToken) =>
+        await booking.Concerts.AsNoTracking().Where(c => c.Id == concertId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken)
+            ?? throw BookingErrors.NotFound("Concert", concertId);
+}

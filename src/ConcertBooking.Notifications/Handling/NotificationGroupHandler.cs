@@ -1,0 +1,39 @@
+using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Notifications.Delivery;
+using ConcertBooking.Notifications.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace ConcertBooking.Notifications.Handling;
+
+/// <summary>
+/// The notification-service group's work on a batch: store first (one transaction with the processed-events
+/// record), then deliver outside it. A delivery failure fails the batch, so the runtime retries it and finally
+/// dead-letters the record; the retry finds the events applied and only sends what is still undelivered.
+/// </summary>
+internal sealed partial class NotificationGroupHandler(
+    NotificationRecorder recorder,
+    NotificationDelivery? delivery,
+    ILogger<NotificationGroupHandler> logger) : IEventBatchHandler
+{
+    public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        await recorder.HandleAsync(events, cancellationToken);
+        if (delivery is null)
+        {
+            foreach (var notification in recorder.Stored)
+            {
+                LogStoredOnly(notification.Type, notification.Email, notification.Subject, notification.Id);
+            }
+
+            return;
+        }
+
+        // Every event of the batch, including those the recorder skipped as already applied: an earlier attempt
+        // may have stored their notifications and then failed to send them.
+        await delivery.DeliverPendingAsync(events.Select(e => e.Event.EventId).Distinct().ToList(), cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{NotificationType} for {Email} stored, not mailed (no Notifications:Smtp:Host): {Subject} (notification {NotificationId})")]
+    private partial void LogStoredOnly(NotificationType notificationType, string email, string subject, long notificationId);
+}

@@ -1,0 +1,123 @@
+using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Notifications.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Notifications.Handling;
+
+/// <summary>
+/// Turns a batch of events into stored notifications (not yet delivered) and keeps the reservation projection the
+/// receipts need, in the batch's one transaction. A handful of queries per batch, whatever its size.
+/// </summary>
+internal sealed class NotificationRecorder(NotificationsDbContext db, string groupId, TimeProvider clock, TimeSpan holdDuration)
+    : IdempotentEventHandler<NotificationsDbContext>(db, groupId, clock)
+{
+    private readonly TimeProvider _clock = clock;
+    private readonly List<Notification> _stored = [];
+
+    /// <summary>The notifications this handler stored; their ids are set once the batch has committed.</summary>
+    public IReadOnlyList<Notification> Stored => _stored;
+
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var reservations = await LoadReservationsAsync(events, cancellationToken);
+        var waitlists = await LoadWaitlistsAsync(events, cancellationToken);
+
+        var drafts = new List<Notification>();
+        foreach (var consumed in events)
+        {
+            switch (consumed.Event)
+            {
+                case ReservationCreated held:
+                    var hold = Track(reservations, held.ReservationId);
+                    hold.RecordHold(held);
+                    drafts.Add(NotificationTexts.HoldConfirmation(held, held.OccurredAt + holdDuration, now));
+                    IssueReceiptIfDue(hold, drafts, now);
+                    break;
+                case PaymentCompleted paid:
+                    var payment = Track(reservations, paid.ReservationId);
+                    payment.RecordPayment(paid);
+                    IssueReceiptIfDue(payment, drafts, now);
+                    break;
+                case ConcertSoldOut soldOut:
+                    drafts.AddRange(waitlists[soldOut.ConcertId].Select(waiting => NotificationTexts.SoldOut(soldOut, waiting, now)));
+                    break;
+            }
+        }
+
+        await AddUnlessStoredAsync(drafts, cancellationToken);
+    }
+
+    private async Task<Dictionary<long, ReservationProjection>> LoadReservationsAsync(
+        IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var ids = events
+            .Select(e => e.Event switch
+            {
+                ReservationCreated held => held.ReservationId,
+                PaymentCompleted paid => paid.ReservationId,
+                _ => (long?)null,
+            })
+            .OfType<long>()
+            .Distinct()
+            .ToList();
+        return ids.Count == 0
+            ? []
+            : await Db.Reservations.Where(r => ids.Contains(r.ReservationId)).ToDictionaryAsync(r => r.ReservationId, cancellationToken);
+    }
+
+    private async Task<ILookup<long, WaitlistEntry>> LoadWaitlistsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var concertIds = events.Select(e => e.Event).OfType<ConcertSoldOut>().Select(s => s.ConcertId).Distinct().ToList();
+        var entries = concertIds.Count == 0
+            ? []
+            : await Db.WaitlistEntries.AsNoTracking().Where(w => concertIds.Contains(w.ConcertId)).ToListAsync(cancellationToken);
+        return entries.ToLookup(w => w.ConcertId);
+    }
+
+    private ReservationProjection Track(Dictionary<long, ReservationProjection> reservations, long reservationId)
+    {
+        if (!reservations.TryGetValue(reservationId, out var reservation))
+        {
+            reservation = new ReservationProjection { ReservationId = reservationId };
+            reservations[reservationId] = reservation;
+            Db.Reservations.Add(reservation);
+        }
+
+        return reservation;
+    }
+
+    private static void IssueReceiptIfDue(ReservationProjection reservation, List<Notification> drafts, DateTimeOffset now)
+    {
+        if (reservation.ReceiptDue)
+        {
+            drafts.Add(NotificationTexts.Receipt(reservation, now));
+            reservation.MarkReceiptIssued();
+        }
+    }
+
+    /// <summary>
+    /// The processed-events record already keeps redeliveries out; this also keeps a replay that bypasses it (a
+    /// read-model rebuild that resets only the projection) from failing the batch on the unique index.
+    /// </summary>
+    private async Task AddUnlessStoredAsync(List<Notification> drafts, CancellationToken cancellationToken)
+    {
+        if (drafts.Count == 0)
+        {
+            return;
+        }
+
+        var eventIds = drafts.Select(d => d.EventId).Distinct().ToList();
+        var stored = await Db.Notifications
+            .Where(n => eventIds.Contains(n.EventId))
+            .Select(n => new { n.EventId, n.UserId })
+            .ToListAsync(cancellationToken);
+        var taken = stored.Select(n => (n.EventId, n.UserId)).ToHashSet();
+        foreach (var draft in drafts.Where(d => taken.Add((d.EventId, d.UserId))))
+        {
+            Db.Notifications.Add(draft);
+            _stored.Add(draft);
+        }
+    }
+}

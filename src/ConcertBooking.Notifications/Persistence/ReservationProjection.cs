@@ -1,0 +1,58 @@
+using ConcertBooking.Contracts;
+
+namespace ConcertBooking.Notifications.Persistence;
+
+/// <summary>
+/// What this service knows of one reservation, from either of its two events. PAYMENT_COMPLETED carries neither the
+/// fan's email nor the concert, and topics are not ordered relative to each other, so either event may create the
+/// row; the receipt goes out once both halves are in, whichever came first.
+/// </summary>
+public sealed class ReservationProjection
+{
+    public required long ReservationId { get; init; }
+
+    public long UserId { get; private set; }
+
+    public string? Email { get; private set; }
+
+    public long? ConcertId { get; private set; }
+
+    public string? ConcertName { get; private set; }
+
+    public long? SeatId { get; private set; }
+
+    public Guid? PaymentEventId { get; private set; }
+
+    public long? PaymentId { get; private set; }
+
+    public long? PaidAmount { get; private set; }
+
+    public string? PaymentMethod { get; private set; }
+
+    public DateTimeOffset? PaidAt { get; private set; }
+
+    public bool ReceiptIssued { get; private set; }
+
+    public bool ReceiptDue => Email is not null && PaymentEventId is not null && !ReceiptIssued;
+
+    public void RecordHold(ReservationCreated created)
+    {
+        UserId = created.UserId;
+        Email = created.UserEmail;
+        ConcertId = created.ConcertId;
+        ConcertName = created.ConcertName;
+        SeatId = created.SeatId;
+    }
+
+    public void RecordPayment(PaymentCompleted paid)
+    {
+        UserId = paid.UserId;
+        PaymentEventId = paid.EventId;
+        PaymentId = paid.PaymentId;
+        PaidAmount = paid.Amount;
+        PaymentMethod = paid.PaymentMethod;
+        PaidAt = paid.OccurredAt;
+    }
+
+    public void MarkReceiptIssued() => ReceiptIssued = true;
+}
