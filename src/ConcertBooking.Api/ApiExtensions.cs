@@ -10,6 +10,7 @@ using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Idempotency;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Rankings;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -100,6 +101,7 @@ public static class ApiExtensions
         app.MapConcerts();
         app.MapReservations();
         app.MapBalance();
+        app.MapNotificationEndpoints();
         app.MapRankingEndpoints();
         return app;
     }

@@ -1,12 +1,13 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Notifications;
 using ConcertBooking.Rankings;
 
 namespace ConcertBooking.Api;
 
 public static class DownstreamServices
 {
-    public const string NotificationGroup = "notification-service";
+    public const string NotificationGroup = NotificationServiceExtensions.GroupId;
     public const string RankingGroup = RankingService.GroupId;
     public const string DataPlatformGroup = "data-platform";
 
@@ -14,8 +15,7 @@ public static class DownstreamServices
     public static IHostApplicationBuilder AddDownstreamServices(this IHostApplicationBuilder builder, MessagingRoles roles)
     {
         var services = builder.Services;
-        services.AddRecordingConsumerGroup(
-            NotificationGroup, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Notification));
+        builder.AddNotificationService(roles.Has(MessagingRoles.Notification));
         builder.AddRankingService(roles.Has(MessagingRoles.Ranking));
         services.AddRecordingConsumerGroup(
             DataPlatformGroup, Topics.All, roles.Has(MessagingRoles.DataPlatform));
