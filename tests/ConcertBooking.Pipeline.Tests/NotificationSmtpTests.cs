@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ConcertBooking.Contracts;
+using ConcertBooking.Messaging;
+using ConcertBooking.Notifications;
+using ConcertBooking.Pipeline.Tests.Support;
+using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Pipeline.Tests;
+
+/// <summary>The whole pipeline with the notification service mailing through a real SMTP listener on loopback.</summary>
+public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp mailing) : IClassFixture<NotificationSmtpTests.MailingApp>
+{
+    private const string Group = NotificationServiceExtensions.GroupId;
+    private readonly PipelineApp _app = mailing.App;
+    private readonly SmtpTestServer _smtp = mailing.Smtp;
+
+    [Fact]
+    public async Task A_hold_is_mailed_once_and_a_redelivered_event_does_not_mail_it_again()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var fan = await _app.ClientForAsync("mail-holder@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 1);
+        var concertName = await NotificationsApi.ConcertNameAsync(admin, concertId);
+
+        var reservationId = await Booking.HoldAsync(fan, concertId, seats[0]);
+        var delivered = await NotificationsApi.WaitForAsync(fan, n => n.Count > 0 && n.All(x => x.DeliveredAt is not null), "the confirmation to be mailed");
+        var confirmation = Assert.Single(delivered);
+        var mail = Assert.Single(_smtp.To("mail-holder@example.com"));
+        Assert.Equal("tickets@concertbooking.dev", mail.From);
+        Assert.Equal("tickets@concertbooking.dev", mail.Message.From.Mailboxes.Single().Address);
+        Assert.Equal($"Seat held: {concertName}", mail.Message.Subject);
+        Assert.Equal(confirmation.Body.ReplaceLineEndings(), mail.Message.TextBody?.TrimEnd().ReplaceLineEndings());
+        Assert.Equal($"notification-{confirmation.Id}@concertbooking.dev", mail.Message.MessageId);
+
+        var record = Assert.Single(
+            TopicRecords.ReadAll(_app.Kafka.BootstrapServers, Topics.ReservationEvents),
+            r => r.Message.Key == $"reservation-{reservationId}");
+        await TopicRecords.RedeliverAsync(_app.Kafka.BootstrapServers, [record, record]);
+        await TopicRecords.WaitUntilCaughtUpAsync(_app, Group);
+
+        Assert.Single(_smtp.To("mail-holder@example.com"));
+        Assert.Equal(delivered, await NotificationsApi.MineAsync(fan));
+    }
+
+    [Fact]
+    public async Task A_failing_mail_server_dead_letters_the_mail_while_bookings_and_the_other_groups_carry_on()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var unlucky = await _app.ClientForAsync("mail-unlucky@example.com");
+        var lucky = await _app.ClientForAsync("mail-lucky@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 2);
+        await Booking.ChargeAsync(unlucky, 100_000);
+        await _app.WaitUntilAllGroupsProcessedEverythingAsync();
+
+        _smtp.Failing = true;
+        long reservationId;
+        ConsumeResult<string?, byte[]?> holdLetter;
+        try
+        {
+            reservationId = await Booking.HoldAsync(unlucky, concertId, seats[0]);
+            await Booking.PayAsync(unlucky, reservationId);
+
+            // Each mail goes through the retries to its event's dead-letter topic.
+            holdLetter = await WaitForDeadLetterAsync(TopicNames.ReservationEventsDeadLetter, $"reservation-{reservationId}");
+            var paymentId = await _app.WithBookingDbAsync(db => db.Payments.Where(p => p.ReservationId == reservationId).Select(p => p.Id).SingleAsync());
+            await WaitForDeadLetterAsync(TopicNames.PaymentEventsDeadLetter, $"payment-{paymentId}");
+        }
+        finally
+        {
+            _smtp.Failing = false;
+        }
+
+        Assert.Equal(Group, Header(holdLetter, KafkaHeaders.DeadLetterGroup));
+        Assert.Equal("4", Header(holdLetter, KafkaHeaders.DeadLetterAttempts));
+
+        // The booking side and the other groups did not wait for the mail server.
+        await _app.WaitUntilAllGroupsProcessedEverythingAsync();
+        var holdEventId = await _app.WithBookingDbAsync(db =>
+            db.OutboxMessages.Where(m => m.Key == $"reservation-{reservationId}").Select(m => m.EventId).SingleAsync());
+        var handledBy = await _app.WithMessagingDbAsync(db =>
+            db.ProcessedEvents.Where(p => p.EventId == holdEventId).Select(p => p.GroupId).ToListAsync());
+        Assert.Equal(PipelineApp.Groups.Order(), handledBy.Order());
+
+        // Stored, not delivered, not mailed.
+        var stored = await NotificationsApi.MineAsync(unlucky);
+        Assert.Equal(["PAYMENT_RECEIPT", "RESERVATION_CONFIRMATION"], stored.Select(n => n.Type).Order());
+        Assert.All(stored, n => Assert.Null(n.DeliveredAt));
+        Assert.Empty(_smtp.To("mail-unlucky@example.com"));
+        Assert.True(_smtp.Refused >= 8, $"expected 4 attempts per mail, saw {_smtp.Refused} refusals");
+
+        // The group is not stuck: with the server back, the next hold is mailed.
+        await Booking.HoldAsync(lucky, concertId, seats[1]);
+        await NotificationsApi.WaitForAsync(lucky, n => n.Count > 0 && n.All(x => x.DeliveredAt is not null), "the next hold to be mailed");
+        Assert.Single(_smtp.To("mail-lucky@example.com"));
+
+        // An operator replaying the dead letter delivers the stored notification, once however often it is replayed.
+        var replay = (TopicNames.ReservationEvents, holdLetter.Message.Key, holdLetter.Message.Value, (Headers?)null);
+        await TopicRecords.ProduceAsync(_app.Kafka.BootstrapServers, [replay, replay]);
+        await NotificationsApi.WaitForAsync(
+            unlucky, n => n.Single(x => x.Type == "RESERVATION_CONFIRMATION").DeliveredAt is not null, "the replayed confirmation to be mailed");
+        await TopicRecords.WaitUntilCaughtUpAsync(_app, Group);
+        Assert.Equal($"Seat held: {await NotificationsApi.ConcertNameAsync(admin, concertId)}", Assert.Single(_smtp.To("mail-unlucky@example.com")).Message.Subject);
+    }
+
+    private static string? Header(ConsumeResult<string?, byte[]?> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    private async Task<ConsumeResult<string?, byte[]?>> WaitForDeadLetterAsync(string topic, string key)
+    {
+        var letter = await Eventually.WaitAsync(
+            () => Task.FromResult(TopicRecords.ReadAll(_app.Kafka.BootstrapServers, topic).FirstOrDefault(r => r.Message.Key == key)),
+            record => record is not null,
+            $"{key} on {topic}");
+        return letter!;
+    }
+
+    /// <summary>One app for the class, mailing to one SMTP listener; retries are quick so dead letters come soon.</summary>
+    public sealed class MailingApp : IAsyncLifetime
+    {
+        public MailingApp()
+        {
+            Smtp = new SmtpTestServer();
+            App = new PipelineApp(settings:
+            [
+                ("Notifications:Smtp:Host", "127.0.0.1"),
+                ("Notifications:Smtp:Port", Smtp.Port.ToString(CultureInfo.InvariantCulture)),
+                ("Notifications:Smtp:From", "ConcertBooking <tickets@concertbooking.dev>"),
+                ("Notifications:Smtp:Tls", "None"),
+                ("Kafka:Retry:Backoff", "00:00:00.200"),
+            ]);
+        }
+
+        public SmtpTestServer Smtp { get; }
+
+        public PipelineApp App { get; }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await Smtp.DisposeAsync();
+        }
+    }
+}
