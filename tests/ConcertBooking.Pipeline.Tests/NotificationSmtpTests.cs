@@ -46,6 +46,32 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
     }
 
     [Fact]
+    public async Task A_sell_out_mails_each_waiting_fan_one_notice_over_one_session()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var buyer = await _app.ClientForAsync("mail-buyer@example.com");
+        string[] waiting = ["mail-waiter1@example.com", "mail-waiter2@example.com"];
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 1);
+        var concertName = await NotificationsApi.ConcertNameAsync(admin, concertId);
+        foreach (var email in waiting)
+        {
+            var waiter = await _app.ClientForAsync(email);
+            Assert.Equal(HttpStatusCode.Created, (await waiter.PostAsync($"/api/concerts/{concertId}/waitlist", null)).StatusCode);
+        }
+
+        await Booking.ChargeAsync(buyer, 100_000);
+        await Booking.PayAsync(buyer, await Booking.HoldAsync(buyer, concertId, seats[0]));
+
+        var notices = await Eventually.WaitAsync(
+            () => Task.FromResult(waiting.SelectMany(_smtp.To).ToList()), mails => mails.Count >= 2, "both sold-out notices");
+        Assert.Equal(waiting, notices.Select(m => Assert.Single(m.Recipients)).Order());
+        Assert.All(notices, m => Assert.Equal($"Sold out: {concertName}", m.Message.Subject));
+        Assert.Single(notices.Select(m => m.Session).Distinct());
+        await TopicRecords.WaitUntilCaughtUpAsync(_app, Group);
+        Assert.All(waiting, email => Assert.Single(_smtp.To(email)));
+    }
+
+    [Fact]
     public async Task A_failing_mail_server_dead_letters_the_mail_while_bookings_and_the_other_groups_carry_on()
     {
         var admin = await _app.ClientForAsync("admin@example.com");

@@ -6,8 +6,9 @@ using MimeKit;
 
 namespace ConcertBooking.Pipeline.Tests.Support;
 
-/// <summary>A mail received by <see cref="SmtpTestServer"/>: the envelope and the parsed message.</summary>
-public sealed record ReceivedMail(string From, IReadOnlyList<string> Recipients, MimeMessage Message);
+/// <summary>A mail received by <see cref="SmtpTestServer"/>: the connection it came over (numbered from 1), the
+/// envelope and the parsed message.</summary>
+public sealed record ReceivedMail(int Session, string From, IReadOnlyList<string> Recipients, MimeMessage Message);
 
 /// <summary>
 /// A real SMTP listener on loopback that speaks just enough of RFC 5321 for MailKit (EHLO/HELO, MAIL FROM,
@@ -23,6 +24,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly Task _accepting;
     private volatile bool _failing;
     private int _refused;
+    private int _sessionCount;
 
     public SmtpTestServer()
     {
@@ -70,13 +72,13 @@ public sealed class SmtpTestServer : IAsyncDisposable
                 return;
             }
 
-            var session = ServeAsync(client);
+            var session = ServeAsync(client, Interlocked.Increment(ref _sessionCount));
             _sessions[session] = true;
             _ = session.ContinueWith(done => _sessions.TryRemove(done, out _), TaskScheduler.Default);
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, int sessionNumber)
     {
         using var _ = client;
         try
@@ -116,7 +118,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
                     case "DATA":
                         await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
                         var data = await ReadDataAsync(reader);
-                        _received.Enqueue(new ReceivedMail(from ?? string.Empty, recipients.ToList(), MimeMessage.Load(new MemoryStream(data))));
+                        _received.Enqueue(new ReceivedMail(sessionNumber, from ?? string.Empty, recipients.ToList(), MimeMessage.Load(new MemoryStream(data))));
                         await writer.WriteLineAsync("250 2.0.0 queued");
                         break;
                     case "RSET":
