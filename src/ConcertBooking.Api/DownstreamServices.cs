@@ -7,7 +7,7 @@ namespace ConcertBooking.Api;
 
 public static class DownstreamServices
 {
-    public const string NotificationGroup = NotificationServiceExtensions.GroupId;
+    public const string NotificationGroup = NotificationService.GroupId;
     public const string RankingGroup = RankingService.GroupId;
     public const string DataPlatformGroup = "data-platform";
 

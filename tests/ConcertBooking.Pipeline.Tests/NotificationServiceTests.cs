@@ -21,7 +21,7 @@ namespace ConcertBooking.Pipeline.Tests;
 /// <summary>The notification service on the whole pipeline, without a mail server: notifications are stored only.</summary>
 public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnlyApp fixture) : IClassFixture<NotificationServiceTests.StoredOnlyApp>
 {
-    private const string Group = NotificationServiceExtensions.GroupId;
+    private const string Group = NotificationService.GroupId;
     private readonly PipelineApp _app = fixture.App;
 
     [Fact]

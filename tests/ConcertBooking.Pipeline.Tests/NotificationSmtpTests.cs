@@ -13,7 +13,7 @@ namespace ConcertBooking.Pipeline.Tests;
 /// <summary>The whole pipeline with the notification service mailing through a real SMTP listener on loopback.</summary>
 public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp mailing) : IClassFixture<NotificationSmtpTests.MailingApp>
 {
-    private const string Group = NotificationServiceExtensions.GroupId;
+    private const string Group = NotificationService.GroupId;
     private readonly PipelineApp _app = mailing.App;
     private readonly SmtpTestServer _smtp = mailing.Smtp;
 

@@ -15,12 +15,13 @@ using MimeKit;
 
 namespace ConcertBooking.Notifications;
 
-public static class NotificationServiceExtensions
+/// <summary>The notification-service (seed 7.5): hold confirmations, receipts and sold-out notices to the waitlist.</summary>
+public static class NotificationService
 {
     public const string GroupId = "notification-service";
 
-    /// <summary>The notification service (seed 7.5): its tables, its endpoints' services and, with
-    /// <paramref name="runConsumer"/>, its consumer group in this process.</summary>
+    /// <summary>The service's tables, its endpoints' services and, with <paramref name="runConsumer"/>, its consumer
+    /// group in this process.</summary>
     public static IHostApplicationBuilder AddNotificationService(this IHostApplicationBuilder builder, bool runConsumer)
     {
         var services = builder.Services;
