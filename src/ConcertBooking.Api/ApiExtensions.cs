@@ -9,6 +9,7 @@ using ConcertBooking.Api.Features.Health;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Idempotency;
+using ConcertBooking.DataPlatform;
 using ConcertBooking.Messaging.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -99,6 +100,7 @@ public static class ApiExtensions
         app.MapConcerts();
         app.MapReservations();
         app.MapBalance();
+        app.MapDataPlatformEndpoints();
         return app;
     }
 }

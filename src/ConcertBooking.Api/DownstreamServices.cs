@@ -1,4 +1,5 @@
 using ConcertBooking.Contracts;
+using ConcertBooking.DataPlatform;
 using ConcertBooking.Messaging.Hosting;
 
 namespace ConcertBooking.Api;
@@ -7,7 +8,7 @@ public static class DownstreamServices
 {
     public const string NotificationGroup = "notification-service";
     public const string RankingGroup = "ranking-service";
-    public const string DataPlatformGroup = "data-platform";
+    public const string DataPlatformGroup = DataPlatformService.GroupId;
 
     /// <summary>The consumer groups this process runs, by role (seed 7.5, 7.6).</summary>
     public static IHostApplicationBuilder AddDownstreamServices(this IHostApplicationBuilder builder, MessagingRoles roles)
@@ -17,8 +18,7 @@ public static class DownstreamServices
             NotificationGroup, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Notification));
         services.AddRecordingConsumerGroup(
             RankingGroup, [Topics.ReservationEvents, Topics.ConcertEvents], roles.Has(MessagingRoles.Ranking));
-        services.AddRecordingConsumerGroup(
-            DataPlatformGroup, Topics.All, roles.Has(MessagingRoles.DataPlatform));
+        builder.AddDataPlatformService(roles.Has(MessagingRoles.DataPlatform));
 
         return builder;
     }
