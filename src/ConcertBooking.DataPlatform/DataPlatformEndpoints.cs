@@ -1,5 +1,6 @@
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Http;
+using ConcertBooking.DataPlatform.Rebuild;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,10 @@ public static class DataPlatformEndpoints
             .WithSummary("A fan's reservations, payments, spend and favourite UTC hour of day (admin).")
             .RequireAuthorization(AdminPolicy);
 
+        app.MapPost("/api/admin/read-models/{group}/rebuild", Rebuild)
+            .WithTags("Admin")
+            .WithSummary("Empties a consumer group's read models and replays its events that occurred at or after `from`, from Kafka or the archive (admin).")
+            .RequireAuthorization(AdminPolicy);
         return app;
     }
 
@@ -80,4 +85,28 @@ public static class DataPlatformEndpoints
         await queries.UserAsync(id, ct) is { } figures
             ? TypedResults.Ok(figures)
             : Problems.NotFound("User not found", $"The data platform has seen no event of user {id}.");
+
+    private static async Task<IResult> Rebuild(string group, string? from, ReadModelRebuild rebuild, TimeProvider clock, CancellationToken ct)
+    {
+        if (!Timestamps.TryParse(from, out var since))
+        {
+            return Problems.Invalid("from", $"from is required: {TimestampHint}; any time before the first event rebuilds everything.");
+        }
+
+        if (since > clock.GetUtcNow())
+        {
+            // It would only empty the read models.
+            return Problems.Invalid("from", "from must not be in the future.");
+        }
+
+        var result = await rebuild.RunAsync(group, since, ct);
+        return result.Outcome switch
+        {
+            RebuildOutcome.Rebuilt => TypedResults.Ok(result.Summary),
+            RebuildOutcome.UnknownGroup => Problems.NotFound("Consumer group not found", $"There is no consumer group {group}."),
+            RebuildOutcome.NotRebuildable => Problems.Conflict(
+                "read-models-not-rebuildable", "Read models not rebuildable", $"{group} has registered no rebuilder for its read models."),
+            _ => Problems.Conflict("archive-behind", "Archive behind", result.Detail!),
+        };
+    }
 }

@@ -7,13 +7,22 @@ using Microsoft.EntityFrameworkCore;
 namespace ConcertBooking.DataPlatform;
 
 /// <summary>
-/// Writes a batch of events into the archive and the analytics read models, without saving. A batch costs a handful of queries whatever its size: one per table to find the rows it touches, then the inserts and
+/// Writes a batch of events into the archive and the analytics read models, without saving. The live handler and
+/// the rebuild both go through here, so a rebuilt read model is made by the very code that made it live. A batch
+/// costs a handful of queries whatever its size: one per table to find the rows it touches, then the inserts and
 /// updates, plus one upsert per hour it counts.
 /// </summary>
 public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider clock)
 {
     public async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
+        if (!db.Database.IsSqlite())
+        {
+            // The lock an archive insert takes anyway, taken first: a rebuild (which locks the archive against
+            // inserts) and this batch then queue up instead of deadlocking on rows the other already holds.
+            await db.Database.ExecuteSqlRawAsync("""LOCK TABLE "EventArchive" IN ROW EXCLUSIVE MODE""", cancellationToken);
+        }
+
         await ArchiveAsync(events, cancellationToken);
         await ApplyToReservationsAsync(events, cancellationToken);
         await ApplyToSalesAsync(events, cancellationToken);
@@ -22,7 +31,8 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
 
     private async Task ArchiveAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        // The group's processed-events records already keep repeats out; the unique event id is the last word.
+        // The group's processed-events records already keep repeats out; this also covers a rebuild, which may
+        // replay events the archive has.
         var ids = events.Select(e => e.Event.EventId).ToList();
         var archived = (await db.ArchivedEvents
             .Where(a => ids.Contains(a.EventId))

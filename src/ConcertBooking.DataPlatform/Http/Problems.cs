@@ -15,4 +15,7 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title, type: BaseUri + "not-found");
+
+    public static ProblemHttpResult Conflict(string slug, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, type: BaseUri + slug);
 }
