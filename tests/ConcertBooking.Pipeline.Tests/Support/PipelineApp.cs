@@ -14,9 +14,9 @@ namespace ConcertBooking.Pipeline.Tests.Support;
 
 /// <summary>
 /// The whole application in process: real HTTP pipeline, real SQLite file, the embedded 3-broker cluster, the
-/// relay and all three consumer groups.
+/// relay and all three consumer groups. <paramref name="settings"/> override configuration for one test.
 /// </summary>
-public sealed class PipelineApp : WebApplicationFactory<Program>
+public sealed class PipelineApp(IReadOnlyList<(string Key, string Value)>? settings = null) : WebApplicationFactory<Program>
 {
     public static readonly string[] Groups =
         [DownstreamServices.NotificationGroup, DownstreamServices.RankingGroup, DownstreamServices.DataPlatformGroup];
@@ -29,7 +29,7 @@ public sealed class PipelineApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Booking:DemoData", "false");
-        foreach (var (key, value) in FastKafkaSettings)
+        foreach (var (key, value) in FastKafkaSettings.Concat(settings ?? []))
         {
             builder.UseSetting(key, value);
         }
