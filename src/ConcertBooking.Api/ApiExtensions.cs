@@ -9,6 +9,7 @@ using ConcertBooking.Api.Features.Health;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Idempotency;
+using ConcertBooking.DataPlatform;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Rankings;
@@ -103,6 +104,7 @@ public static class ApiExtensions
         app.MapBalance();
         app.MapNotificationEndpoints();
         app.MapRankingEndpoints();
+        app.MapDataPlatformEndpoints();
         return app;
     }
 }

@@ -1,4 +1,4 @@
-using ConcertBooking.Contracts;
+using ConcertBooking.DataPlatform;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications;
 using ConcertBooking.Rankings;
@@ -9,17 +9,14 @@ public static class DownstreamServices
 {
     public const string NotificationGroup = NotificationService.GroupId;
     public const string RankingGroup = RankingService.GroupId;
-    public const string DataPlatformGroup = "data-platform";
+    public const string DataPlatformGroup = DataPlatformService.GroupId;
 
     /// <summary>The consumer groups this process runs, by role (seed 7.5, 7.6).</summary>
     public static IHostApplicationBuilder AddDownstreamServices(this IHostApplicationBuilder builder, MessagingRoles roles)
     {
-        var services = builder.Services;
         builder.AddNotificationService(roles.Has(MessagingRoles.Notification));
         builder.AddRankingService(roles.Has(MessagingRoles.Ranking));
-        services.AddRecordingConsumerGroup(
-            DataPlatformGroup, Topics.All, roles.Has(MessagingRoles.DataPlatform));
-
+        builder.AddDataPlatformService(roles.Has(MessagingRoles.DataPlatform));
         return builder;
     }
 }

@@ -217,7 +217,10 @@ public sealed partial class KafkaConsumerWorker(
             switch (decoded.Outcome)
             {
                 case DecodeOutcome.Event:
-                    events.Add((record, new ConsumedEvent(decoded.Event!, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)));
+                    events.Add((record, new ConsumedEvent(decoded.Event!, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
+                    {
+                        Value = record.Message.Value,
+                    }));
                     break;
                 case DecodeOutcome.UnknownType:
                     metrics.EventsSkipped.Add(1, _groupTag);

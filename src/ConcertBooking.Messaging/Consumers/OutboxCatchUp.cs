@@ -46,9 +46,11 @@ public sealed class OutboxCatchUp(IServiceScopeFactory scopes)
 
             after = rows[^1].Id;
 
-            // Partition and offset are unknown here: the event did not come from Kafka.
+            // Partition and offset are unknown here: the event did not come from Kafka. The value is the exact
+            // JSON the relay publishes.
             yield return rows
-                .Select(r => new ConsumedEvent(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(r.Payload)), topic, -1, -1, r.Key))
+                .Select(r => Encoding.UTF8.GetBytes(r.Payload))
+                .Zip(rows, (value, r) => new ConsumedEvent(EventSerializer.Deserialize(value), topic, -1, -1, r.Key) { Value = value })
                 .ToList();
         }
     }

@@ -14,7 +14,7 @@ namespace ConcertBooking.Pipeline.Tests.Support;
 
 /// <summary>
 /// The whole application in process: real HTTP pipeline, real SQLite file, the embedded 3-broker cluster, the
-/// relay and all three consumer groups.
+/// relay and all three consumer groups. <paramref name="settings"/> override configuration for one test.
 /// </summary>
 public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(string Key, string Value)>? settings = null)
     : WebApplicationFactory<Program>

@@ -1,0 +1,109 @@
+using ConcertBooking.Contracts;
+using ConcertBooking.DataPlatform.Archive;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.DataPlatform.Analytics;
+
+public sealed class AnalyticsQueries(DataPlatformDbContext db)
+{
+    public async Task<HourlyReservationsDto> HourlyAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var first = HourlyReservations.HourOf(from);
+        var counted = await db.HourlyReservations.AsNoTracking()
+            .Where(h => h.HourStart >= first && h.HourStart < to)
+            .ToDictionaryAsync(h => h.HourStart, h => h.Reservations, cancellationToken);
+
+        var hours = new List<HourBucketDto>();
+        for (var hour = first; hour < to; hour = hour.AddHours(1))
+        {
+            hours.Add(new HourBucketDto(hour, counted.GetValueOrDefault(hour)));
+        }
+
+        return new HourlyReservationsDto(from, to, hours.Sum(h => h.Reservations), hours);
+    }
+
+    /// <summary>Null when the platform has seen no event of the concert.</summary>
+    public async Task<ConcertAnalyticsDto?> ConcertAsync(long concertId, CancellationToken cancellationToken)
+    {
+        var totals = await db.ReservationActivity.AsNoTracking()
+            .Where(a => a.ConcertId == concertId)
+            .GroupBy(a => a.Status)
+            .Select(g => new StatusTotal(g.Key, g.LongCount(), g.Sum(a => a.PaidAmount)))
+            .ToListAsync(cancellationToken);
+        var sale = await db.ConcertSales.AsNoTracking().FirstOrDefaultAsync(s => s.ConcertId == concertId, cancellationToken);
+        return totals.Count == 0 && sale is null ? null : ConcertFigures.From(concertId, totals, sale);
+    }
+
+    /// <summary>
+    /// The concert as the platform would have shown it at <paramref name="asOf"/> had every event arrived on time:
+    /// its events with occurredAt up to then, replayed from the archive through the same projection as live.
+    /// Null when the platform knows no event of the concert by then.
+    /// </summary>
+    public async Task<ConcertAnalyticsDto?> ConcertAsOfAsync(long concertId, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        // Payments name no concert; they belong to it through a reservation event that does.
+        var reservationsOfConcert = db.ArchivedEvents
+            .Where(a => a.ConcertId == concertId && a.ReservationId != null)
+            .Select(a => a.ReservationId);
+        var archived = await db.ArchivedEvents.AsNoTracking()
+            .Where(a => a.OccurredAt <= asOf
+                && (a.ConcertId == concertId
+                    || (a.EventType == EventTypes.PaymentCompleted && reservationsOfConcert.Contains(a.ReservationId))))
+            .OrderBy(a => a.Sequence)
+            .ToListAsync(cancellationToken);
+
+        var activities = new Dictionary<long, ReservationActivity>();
+        ConcertSale? sale = null;
+        foreach (var @event in archived.Select(a => a.ToConsumedEvent().Event))
+        {
+            if (ReservationActivity.ReservationIdOf(@event) is { } reservationId)
+            {
+                if (!activities.TryGetValue(reservationId, out var activity))
+                {
+                    activities[reservationId] = activity = new ReservationActivity { ReservationId = reservationId };
+                }
+
+                activity.Apply(@event);
+            }
+            else if (@event is ConcertSoldOut soldOut && (sale is null || soldOut.SoldOutTime < sale.SoldOutTime))
+            {
+                sale = ConcertSale.From(soldOut);
+            }
+        }
+
+        var totals = activities.Values
+            .Where(a => a.ConcertId == concertId)
+            .GroupBy(a => a.Status)
+            .Select(g => new StatusTotal(g.Key, g.LongCount(), g.Sum(a => a.PaidAmount)))
+            .ToList();
+        return totals.Count == 0 && sale is null ? null : ConcertFigures.From(concertId, totals, sale);
+    }
+
+    /// <summary>Null when the platform has seen no event of the user.</summary>
+    public async Task<UserAnalyticsDto?> UserAsync(long userId, CancellationToken cancellationToken)
+    {
+        var activities = await db.ReservationActivity.AsNoTracking()
+            .Where(a => a.UserId == userId)
+            .Select(a => new { a.HeldAt, a.PaidAt, a.PaidAmount })
+            .ToListAsync(cancellationToken);
+        if (activities.Count == 0)
+        {
+            return null;
+        }
+
+        var paid = activities.Where(a => a.PaidAt is not null).ToList();
+        int? favouriteHour = activities
+            .Where(a => a.HeldAt is not null)
+            .GroupBy(a => a.HeldAt!.Value.UtcDateTime.Hour)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key)
+            .Select(g => (int?)g.Key)
+            .FirstOrDefault();
+        return new UserAnalyticsDto(
+            userId,
+            activities.Count(a => a.HeldAt is not null),
+            paid.Count,
+            paid.Sum(a => a.PaidAmount),
+            favouriteHour);
+    }
+}

@@ -1,0 +1,114 @@
+using ConcertBooking.Contracts;
+using ConcertBooking.DataPlatform.Analytics;
+using ConcertBooking.DataPlatform.Archive;
+using ConcertBooking.Messaging.Consumers;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.DataPlatform;
+
+/// <summary>
+/// Writes a batch of events into the archive and the analytics read models, without saving. The live handler and
+/// the rebuild both go through here, so a rebuilt read model is made by the very code that made it live. A batch
+/// costs a handful of queries whatever its size: one per table to find the rows it touches, then the inserts and
+/// updates, plus one upsert per hour it counts.
+/// </summary>
+public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider clock)
+{
+    public async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            // The lock an archive insert takes anyway, taken first: a rebuild (which locks the archive against
+            // inserts) and this batch then queue up instead of deadlocking on rows the other already holds.
+            await db.Database.ExecuteSqlRawAsync("""LOCK TABLE "EventArchive" IN ROW EXCLUSIVE MODE""", cancellationToken);
+        }
+
+        await ArchiveAsync(events, cancellationToken);
+        await ApplyToReservationsAsync(events, cancellationToken);
+        await ApplyToSalesAsync(events, cancellationToken);
+        await CountHourlyAsync(events, cancellationToken);
+    }
+
+    private async Task ArchiveAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        // The group's processed-events records already keep repeats out; this also covers a rebuild, which may
+        // replay events the archive has.
+        var ids = events.Select(e => e.Event.EventId).ToList();
+        var archived = (await db.ArchivedEvents
+            .Where(a => ids.Contains(a.EventId))
+            .Select(a => a.EventId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        var now = clock.GetUtcNow();
+        db.ArchivedEvents.AddRange(events.Where(e => archived.Add(e.Event.EventId)).Select(e => ArchivedEvent.From(e, now)));
+    }
+
+    private async Task ApplyToReservationsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var ids = events.Select(e => ReservationActivity.ReservationIdOf(e.Event)).OfType<long>().Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var activities = await db.ReservationActivity
+            .Where(a => ids.Contains(a.ReservationId))
+            .ToDictionaryAsync(a => a.ReservationId, cancellationToken);
+        foreach (var consumed in events)
+        {
+            if (ReservationActivity.ReservationIdOf(consumed.Event) is not { } reservationId)
+            {
+                continue;
+            }
+
+            if (!activities.TryGetValue(reservationId, out var activity))
+            {
+                activity = new ReservationActivity { ReservationId = reservationId };
+                activities.Add(reservationId, activity);
+                db.ReservationActivity.Add(activity);
+            }
+
+            activity.Apply(consumed.Event);
+        }
+    }
+
+    private async Task ApplyToSalesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var soldOut = events.Select(e => e.Event).OfType<ConcertSoldOut>()
+            .GroupBy(e => e.ConcertId)
+            .Select(g => g.MinBy(e => e.SoldOutTime)!)
+            .ToList();
+        if (soldOut.Count == 0)
+        {
+            return;
+        }
+
+        var concertIds = soldOut.Select(e => e.ConcertId).ToList();
+        var known = (await db.ConcertSales
+            .Where(s => concertIds.Contains(s.ConcertId))
+            .Select(s => s.ConcertId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        db.ConcertSales.AddRange(soldOut.Where(e => !known.Contains(e.ConcertId)).Select(ConcertSale.From));
+    }
+
+    private async Task CountHourlyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        var perHour = events.Select(e => e.Event).OfType<ReservationCreated>()
+            .GroupBy(e => HourlyReservations.HourOf(e.OccurredAt))
+            .Select(g => (Hour: g.Key, Count: g.LongCount()));
+
+        // An increment in SQL, not read-modify-write: instances of the group on other partitions count into the
+        // same hour at the same time.
+        var hourColumn = db.Model.FindEntityType(typeof(HourlyReservations))!.FindProperty(nameof(HourlyReservations.HourStart))!;
+        var toStore = hourColumn.GetTypeMapping().Converter;
+        foreach (var (hour, count) in perHour)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "AnalyticsHourlyReservations" ("HourStart", "Reservations") VALUES ({0}, {1})
+                ON CONFLICT ("HourStart") DO UPDATE SET "Reservations" = "AnalyticsHourlyReservations"."Reservations" + excluded."Reservations"
+                """,
+                [toStore?.ConvertToProvider(hour) ?? hour, count],
+                cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace ConcertBooking.DataPlatform.Http;
+
+/// <summary>ISO-8601 timestamps from query strings; without an offset they are UTC.</summary>
+internal static class Timestamps
+{
+    private static readonly string[] Formats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd",
+    ];
+
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        // An unencoded '+' of an offset (…T10:00:00+09:00) arrives as a space; no ISO-8601 timestamp has one.
+        return DateTimeOffset.TryParseExact(
+            text.Trim().Replace(' ', '+'),
+            Formats,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out value);
+    }
+}
