@@ -228,7 +228,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         await Booking.PayAsync(fan, await Booking.HoldAsync(fan, concertId, seats[0]));
         await _app.WaitUntilAllGroupsProcessedEverythingAsync();
 
-        // The ranking group reads reservations and concerts, not payments.
+        // The ranking group reads all three topics: one hold, one payment, one sell-out.
         const string group = "ranking-service";
         await using var scope = _app.Services.CreateAsyncScope();
         var rebuilder = new RecordingRebuilder(scope.ServiceProvider.GetRequiredService<MessagingDbContext>());
@@ -236,8 +236,10 @@ public sealed class DataPlatformServiceTests : IDisposable
 
         var result = await rebuild.RunAsync(group, DateTimeOffset.UnixEpoch, CancellationToken.None);
         Assert.Equal(RebuildOutcome.Rebuilt, result.Outcome);
-        Assert.Equal(("kafka", 2), (result.Summary!.Source, result.Summary.EventsReplayed));
-        Assert.Equal([EventTypes.ConcertSoldOut, EventTypes.ReservationCreated], rebuilder.Applied.Select(e => e.Event.EventType).Order());
+        Assert.Equal(("kafka", 3), (result.Summary!.Source, result.Summary.EventsReplayed));
+        Assert.Equal(
+            [EventTypes.ConcertSoldOut, EventTypes.PaymentCompleted, EventTypes.ReservationCreated],
+            rebuilder.Applied.Select(e => e.Event.EventType).Order());
         Assert.Equal(1, rebuilder.Resets);
 
         // An event the group applied that neither Kafka nor the archive can give back: the rebuild refuses rather
