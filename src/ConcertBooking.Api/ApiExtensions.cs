@@ -7,14 +7,15 @@ using ConcertBooking.Api.Features.Balance;
 using ConcertBooking.Api.Features.Concerts;
 using ConcertBooking.Api.Features.Health;
 using ConcertBooking.Api.Features.Reservations;
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
 using ConcertBooking.DataPlatform;
 using ConcertBooking.Messaging.Hosting;
-using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Rankings;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
+using ConcertBooking.Api.Http;
+using ConcertBooking.Notifications.Endpoints;
 
 namespace ConcertBooking.Api;
 

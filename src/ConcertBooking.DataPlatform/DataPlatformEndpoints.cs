@@ -1,5 +1,6 @@
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Http;
+using ConcertBooking.Web;
 using ConcertBooking.DataPlatform.Rebuild;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,6 @@ namespace ConcertBooking.DataPlatform;
 public static class DataPlatformEndpoints
 {
     /// <summary>The API's policy for its admin role.</summary>
-    private const string AdminPolicy = "admin";
 
     /// <summary>An hourly series is for charts; longer spans belong to exports, not to one request.</summary>
     private static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
@@ -26,12 +26,12 @@ public static class DataPlatformEndpoints
             .WithSummary("A concert's reservations by status, revenue and sold-out speed; with asOf, as of that moment (from the archive).");
         analytics.MapGet("/users/{id:long}", User)
             .WithSummary("A fan's reservations, payments, spend and favourite UTC hour of day (admin).")
-            .RequireAuthorization(AdminPolicy);
+            .RequireAuthorization(Caller.AdminPolicy);
 
         app.MapPost("/api/admin/read-models/{group}/rebuild", Rebuild)
             .WithTags("Admin")
             .WithSummary("Empties a consumer group's read models and replays its events that occurred at or after `from`, from Kafka or the archive (admin).")
-            .RequireAuthorization(AdminPolicy);
+            .RequireAuthorization(Caller.AdminPolicy);
         return app;
     }
 

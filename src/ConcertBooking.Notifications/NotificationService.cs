@@ -3,6 +3,7 @@ using ConcertBooking.Infrastructure;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications.Delivery;
 using ConcertBooking.Notifications.Endpoints;
+using ConcertBooking.Web;
 using ConcertBooking.Notifications.Handling;
 using ConcertBooking.Notifications.Persistence;
 using Microsoft.Extensions.Configuration;

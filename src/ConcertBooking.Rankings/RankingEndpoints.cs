@@ -1,3 +1,4 @@
+using ConcertBooking.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,9 +11,6 @@ public static class RankingEndpoints
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
-
-    // The API's validation problem type; this project cannot reference the API's ProblemTypes.
-    private const string ValidationProblemType = "https://concertbooking.dev/problems/validation";
 
     public static IEndpointRouteBuilder MapRankingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -42,9 +40,6 @@ public static class RankingEndpoints
         take = limit ?? DefaultLimit;
         return take is >= 1 and <= MaxLimit
             ? null
-            : TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] },
-                title: "Invalid request",
-                type: ValidationProblemType);
+            : Problems.Invalid("limit", $"limit must be between 1 and {MaxLimit}.");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ConcertBooking.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using ConcertBooking.Web;
 
 namespace ConcertBooking.Api.Http;
 

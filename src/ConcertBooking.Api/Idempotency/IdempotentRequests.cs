@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure.Idempotency;
 using ConcertBooking.Infrastructure.Persistence;

@@ -1,3 +1,4 @@
+using ConcertBooking.Web;
 using System.Security.Claims;
 using ConcertBooking.Domain.Common;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Web;
 
 namespace ConcertBooking.Api.Features.Admin;
 
@@ -10,7 +11,7 @@ public static class KafkaAdminEndpoints
         app.MapGet("/api/admin/kafka", (KafkaAdminQueries queries, CancellationToken ct) => queries.GetOverviewAsync(ct))
             .WithTags("Admin")
             .WithSummary("Brokers, topics with partitions and watermarks, consumer groups with committed offsets and lag.")
-            .RequireAuthorization(AuthExtensions.AdminPolicy);
+            .RequireAuthorization(Caller.AdminPolicy);
         return app;
     }
 }

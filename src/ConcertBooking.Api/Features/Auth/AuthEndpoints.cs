@@ -1,4 +1,4 @@
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Domain.Users;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Text;
+using ConcertBooking.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -8,9 +8,6 @@ namespace ConcertBooking.Api.Features.Auth;
 
 public static class AuthExtensions
 {
-    public const string AdminPolicy = "admin";
-    public const string AdminRole = "admin";
-
     public static IHostApplicationBuilder AddBookingAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>()
@@ -42,15 +39,8 @@ public static class AuthExtensions
             });
 
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole(AdminRole));
+            .AddPolicy(Caller.AdminPolicy, policy => policy.RequireRole(Caller.AdminRole));
         return builder;
     }
 
-    /// <summary>The caller's user id. External issuers must put our numeric user id in <c>sub</c>.</summary>
-    public static long UserId(this ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue("sub"), out var id)
-            ? id
-            : throw new UnauthorizedAccessException("The token has no numeric 'sub' claim.");
-
-    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(AdminRole);
 }

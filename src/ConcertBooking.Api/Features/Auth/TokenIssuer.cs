@@ -4,6 +4,7 @@ using ConcertBooking.Domain.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ConcertBooking.Web;
 
 namespace ConcertBooking.Api.Features.Auth;
 
@@ -13,7 +14,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
 
     public string[] RolesFor(User user) =>
         options.Value.AdminEmails.Any(e => string.Equals(User.NormalizeEmail(e), user.Email, StringComparison.Ordinal))
-            ? [AuthExtensions.AdminRole, "fan"]
+            ? [Caller.AdminRole, "fan"]
             : ["fan"];
 
     public string Issue(User user, string[] roles)

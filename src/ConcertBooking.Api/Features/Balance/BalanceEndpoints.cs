@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using ConcertBooking.Api.Features.Auth;
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
 using ConcertBooking.Domain.Users;
 

@@ -1,5 +1,5 @@
 using ConcertBooking.Api.Features.Auth;
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Domain.Concerts;
 
 namespace ConcertBooking.Api.Features.Concerts;
@@ -19,7 +19,7 @@ public static class ConcertEndpoints
         app.MapPost("/api/admin/concerts", Create)
             .WithTags("Admin")
             .WithSummary("Creates a concert with its seats (admin).")
-            .RequireAuthorization(AuthExtensions.AdminPolicy);
+            .RequireAuthorization(Caller.AdminPolicy);
         return app;
     }
 

@@ -1,5 +1,5 @@
 using ConcertBooking.Api.Features.Auth;
-using ConcertBooking.Api.Http;
+using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
 using System.Security.Claims;
 

@@ -1,4 +1,4 @@
-namespace ConcertBooking.Api.Http;
+namespace ConcertBooking.Web;
 
 public static class ProblemTypes
 {

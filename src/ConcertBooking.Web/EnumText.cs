@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ConcertBooking.Api.Http;
+namespace ConcertBooking.Web;
 
 /// <summary>Enums travel as UPPER_SNAKE strings (ON_SALE); this parses them the same way the JSON converter does.</summary>
 public static class EnumText

@@ -1,4 +1,6 @@
-namespace ConcertBooking.Api.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace ConcertBooking.Web;
 
 /// <summary>Collects field errors for one request and turns them into a 400 validation problem.</summary>
 public sealed class Validation
