@@ -69,7 +69,17 @@ internal sealed class PostgresTestDatabase : TestDatabase
     public static async Task<PostgresTestDatabase> CreateAsync()
     {
         var database = new PostgresTestDatabase();
-        await ExecuteOnServerAsync($"CREATE DATABASE \"{database._name}\"");
+        try
+        {
+            await ExecuteOnServerAsync($"CREATE DATABASE \"{database._name}\"");
+        }
+        catch (NpgsqlException ex)
+        {
+            var server = new NpgsqlConnectionStringBuilder(PostgresServer.BaseConnectionString);
+            throw new InvalidOperationException(
+                $"Cannot create a test database on the PostgreSQL server at {server.Host}:{server.Port} ({PostgresServer.EnvironmentVariable}).", ex);
+        }
+
         return database;
     }
 
