@@ -26,6 +26,8 @@ public abstract class IdempotencyTests(DatabaseProvider provider) : ProviderTest
         Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
         Assert.False(first.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal(["true"], retry.Headers.GetValues("Idempotent-Replayed"));
+        Assert.NotNull(first.Headers.Location);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal(1, await Api.QueryAsync(db => db.Reservations.CountAsync()));
         Assert.Equal(1, await CountOutboxAsync(EventTypes.ReservationCreated));
     }
@@ -131,6 +133,7 @@ public abstract class IdempotencyTests(DatabaseProvider provider) : ProviderTest
         Assert.Single(bodies.Distinct());
         var reservation = Assert.Single(await Api.QueryAsync(db => db.Reservations.AsNoTracking().ToListAsync()));
         Assert.Contains($"\"id\":{reservation.Id},", bodies[0], StringComparison.Ordinal);
+        Assert.All(responses, r => Assert.Equal($"/api/reservations/{reservation.Id}", r.Headers.Location?.OriginalString));
         Assert.Equal(1, await CountOutboxAsync(EventTypes.ReservationCreated));
     }
 
