@@ -210,6 +210,43 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
             [ReservationStatus.Held, ReservationStatus.Confirmed],
             await Api.QueryAsync(db => db.Reservations.AsNoTracking().OrderBy(r => r.Id).Select(r => r.Status).ToListAsync()));
     }
+
+    [ProviderFact]
+    public async Task A_fans_reservations_are_listed_newest_first()
+    {
+        var concert = await Api.CreateConcertAsync(seats: 3);
+        var seats = await Api.SeatsAsync(concert.Id);
+        var fan = await Api.SignInAsync();
+        var first = await fan.HeldAsync(concert.Id, seats[0].Id);
+        Api.Clock.Advance(TimeSpan.FromSeconds(10));
+        var second = await fan.HeldAsync(concert.Id, seats[1].Id);
+        var third = await fan.HeldAsync(concert.Id, seats[2].Id);
+
+        Assert.Equal([third.Id, second.Id, first.Id], (await fan.MyReservationsAsync()).Select(r => r.Id));
+    }
+
+    [ProviderFact]
+    public async Task Concurrent_first_sign_ins_with_one_email_create_one_fan()
+    {
+        var email = $"drop-{Guid.NewGuid():N}@example.com";
+
+        var fans = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Api.SignInAsync(email)));
+
+        Assert.Single(fans.Select(f => f.UserId).Distinct());
+        Assert.Equal(1, await Api.QueryAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [ProviderFact]
+    public async Task Health_and_the_OpenAPI_document_answer_without_a_token()
+    {
+        var anonymous = Api.Anonymous();
+
+        await (await anonymous.GetAsync("/health/live")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await anonymous.GetAsync("/health/ready")).AssertStatusAsync(HttpStatusCode.OK);
+        var openApi = await anonymous.GetAsync("/openapi/v1.json");
+        await openApi.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Contains("/api/reservations/{id}/payment", await openApi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteBookingFlowTests() : BookingFlowTests(DatabaseProvider.Sqlite);
