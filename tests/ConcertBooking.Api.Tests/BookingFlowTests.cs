@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Concerts;
@@ -96,9 +97,9 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
         Assert.All(outbox, m => Assert.Null(m.SentAt));
         Assert.Equal(outbox.Count, outbox.Select(m => m.EventId).Distinct().Count());
 
-        var created = Assert.IsType<ReservationCreated>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(outbox[0].Payload)));
+        var created = Assert.IsType<ReservationCreated>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[0].Payload)));
         Assert.Equal((first.Id, fan.UserId, concert.Id, seats[0].Id, 45_000L, concert.Name), (created.ReservationId, created.UserId, created.ConcertId, created.SeatId, created.Amount, created.ConcertName));
-        var completed = Assert.IsType<PaymentCompleted>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(outbox[2].Payload)));
+        var completed = Assert.IsType<PaymentCompleted>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[2].Payload)));
         Assert.Equal((payment.PaymentId, first.Id, fan.UserId, 45_000L, "POINTS"), (completed.PaymentId, completed.ReservationId, completed.UserId, completed.Amount, completed.PaymentMethod));
     }
 
@@ -107,26 +108,22 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
     {
         var concert = await Api.CreateConcertAsync(seats: 3, price: 30_000);
         var seats = await Api.SeatsAsync(concert.Id);
-        var fans = new List<Fan>();
+        var holds = new List<(Fan Fan, ReservationBody Hold)>();
         foreach (var seat in seats)
         {
             var fan = await Api.SignInAsync();
             await fan.ChargedAsync(30_000);
-            fans.Add(fan);
+            holds.Add((fan, await fan.HeldAsync(concert.Id, seat.Id)));
         }
 
-        var holds = new List<ReservationBody>();
-        for (var i = 0; i < seats.Count; i++)
-        {
-            holds.Add(await fans[i].HeldAsync(concert.Id, seats[i].Id));
-        }
-
-        await fans[0].PaidAsync(holds[0].Id);
-        await fans[1].PaidAsync(holds[1].Id);
-        Assert.Equal(("ON_SALE", 0), ((await Api.ConcertAsync(concert.Id)).Status, (await Api.ConcertAsync(concert.Id)).AvailableSeats));
+        await holds[0].Fan.PaidAsync(holds[0].Hold.Id);
+        await holds[1].Fan.PaidAsync(holds[1].Hold.Id);
+        var beforeLastSale = await Api.ConcertAsync(concert.Id);
+        Assert.Equal(("ON_SALE", 0, (DateTimeOffset?)null), (beforeLastSale.Status, beforeLastSale.AvailableSeats, beforeLastSale.SoldOutAt));
+        Assert.Empty(await Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == EventTypes.ConcertSoldOut).ToListAsync()));
 
         Api.Clock.Advance(TimeSpan.FromSeconds(30));
-        await fans[2].PaidAsync(holds[2].Id);
+        await holds[2].Fan.PaidAsync(holds[2].Hold.Id);
 
         var soldOut = await Api.ConcertAsync(concert.Id);
         Assert.Equal(("SOLD_OUT", 0, Api.Clock.GetUtcNow()), (soldOut.Status, soldOut.AvailableSeats, soldOut.SoldOutAt));
@@ -136,7 +133,7 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
 
         var soldOutEvent = Assert.Single(await Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == EventTypes.ConcertSoldOut).ToListAsync()));
         Assert.Equal((Topics.ConcertEvents, $"concert-{concert.Id}"), (soldOutEvent.Topic, soldOutEvent.Key));
-        var payload = Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(soldOutEvent.Payload)));
+        var payload = Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOutEvent.Payload)));
         Assert.Equal((concert.Id, concert.Name, 3, concert.BookingOpensAt, Api.Clock.GetUtcNow()), (payload.ConcertId, payload.ConcertName, payload.TotalSeats, payload.BookingStartTime, payload.SoldOutTime));
 
         var latecomer = await Api.SignInAsync();
@@ -161,7 +158,7 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
         Assert.All(payments, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
         Assert.Equal("SOLD_OUT", (await Api.ConcertAsync(concert.Id)).Status);
         var soldOut = Assert.Single(await Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == EventTypes.ConcertSoldOut).ToListAsync()));
-        Assert.Equal(3, Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(soldOut.Payload))).TotalSeats);
+        Assert.Equal(3, Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOut.Payload))).TotalSeats);
         var concertRow = await Api.QueryAsync(db => db.Concerts.AsNoTracking().SingleAsync(c => c.Id == concert.Id));
         Assert.Equal(3, concertRow.SoldSeats);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Contracts;
@@ -58,7 +57,7 @@ public abstract class ConcurrencyTests(DatabaseProvider provider) : ProviderTest
         await fan.ChargedAsync(charged);
 
         var paying = Task.WhenAll(holds.Select(h => fan.PayAsync(h.Id)));
-        var observed = new ConcurrentBag<long>();
+        var observed = new List<long>();
         while (!paying.IsCompleted)
         {
             observed.Add(await fan.BalanceAsync());

@@ -4,6 +4,7 @@ using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Infrastructure;
+using ConcertBooking.Infrastructure.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Api.Tests;
@@ -176,7 +177,7 @@ public abstract class ReservationLifecycleTests(DatabaseProvider provider) : Pro
             return (reservation.Status, seat.Status);
         });
 
-    private Task<List<Infrastructure.Outbox.OutboxMessage>> OutboxAsync(string eventType) =>
+    private Task<List<OutboxMessage>> OutboxAsync(string eventType) =>
         Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == eventType).OrderBy(m => m.Id).ToListAsync());
 }
 
