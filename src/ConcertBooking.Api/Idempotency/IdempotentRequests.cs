@@ -48,7 +48,7 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
         var requestHash = Hash(http, request);
         if (await FindAsync(userId, key, cancellationToken) is { } earlier)
         {
-            return Replay(http, earlier, requestHash);
+            return Replay(http, earlier, requestHash, location);
         }
 
         try
@@ -76,7 +76,7 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
             db.ChangeTracker.Clear();
             if (await FindAsync(userId, key, cancellationToken) is { } winner)
             {
-                return Replay(http, winner, requestHash);
+                return Replay(http, winner, requestHash, location);
             }
 
             throw;
@@ -86,7 +86,7 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
     private Task<IdempotencyRecord?> FindAsync(long userId, string key, CancellationToken cancellationToken) =>
         db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, cancellationToken);
 
-    private static IResult Replay(HttpContext http, IdempotencyRecord record, string requestHash)
+    private IResult Replay<T>(HttpContext http, IdempotencyRecord record, string requestHash, Func<T, string>? location)
     {
         if (record.RequestHash != requestHash)
         {
@@ -98,7 +98,8 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
         }
 
         http.Response.Headers[ReplayedHeaderName] = "true";
-        return Respond(http, record.StatusCode, record.ResponseBody, location: null);
+        var original = location is null ? null : location(JsonSerializer.Deserialize<T>(record.ResponseBody, json.Value.SerializerOptions)!);
+        return Respond(http, record.StatusCode, record.ResponseBody, original);
     }
 
     private static IResult Respond(HttpContext http, int status, string body, string? location)
