@@ -162,17 +162,7 @@ public sealed partial class ReadModelRebuild(
 
         // The live consumer must not apply these a second time when it reaches them.
         var now = clock.GetUtcNow();
-        rebuilder.Db.Set<ProcessedEvent>().AddRange(fresh.Where(e => processed.Add(e.Event.EventId)).Select(e => new ProcessedEvent
-        {
-            GroupId = groupId,
-            EventId = e.Event.EventId,
-            EventType = e.Event.EventType,
-            Topic = e.Topic,
-            Partition = e.Partition,
-            Offset = e.Offset,
-            OccurredAt = e.Event.OccurredAt,
-            ProcessedAt = now,
-        }));
+        rebuilder.Db.Set<ProcessedEvent>().AddRange(fresh.Where(e => processed.Add(e.Event.EventId)).Select(e => ProcessedEvent.Of(groupId, e, now)));
         await rebuilder.Db.SaveChangesAsync(cancellationToken);
         rebuilder.Db.ChangeTracker.Clear();
     }

@@ -32,17 +32,7 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
 
                 await ApplyAsync(fresh, ct);
                 var now = clock.GetUtcNow();
-                db.Set<ProcessedEvent>().AddRange(fresh.Select(e => new ProcessedEvent
-                {
-                    GroupId = groupId,
-                    EventId = e.Event.EventId,
-                    EventType = e.Event.EventType,
-                    Topic = e.Topic,
-                    Partition = e.Partition,
-                    Offset = e.Offset,
-                    OccurredAt = e.Event.OccurredAt,
-                    ProcessedAt = now,
-                }));
+                db.Set<ProcessedEvent>().AddRange(fresh.Select(e => ProcessedEvent.Of(groupId, e, now)));
                 return await db.SaveChangesAsync(ct);
             },
             cancellationToken);

@@ -25,6 +25,18 @@ public sealed class ProcessedEvent
     public required DateTimeOffset OccurredAt { get; init; }
 
     public required DateTimeOffset ProcessedAt { get; init; }
+
+    public static ProcessedEvent Of(string groupId, ConsumedEvent consumed, DateTimeOffset processedAt) => new()
+    {
+        GroupId = groupId,
+        EventId = consumed.Event.EventId,
+        EventType = consumed.Event.EventType,
+        Topic = consumed.Topic,
+        Partition = consumed.Partition,
+        Offset = consumed.Offset,
+        OccurredAt = consumed.Event.OccurredAt,
+        ProcessedAt = processedAt,
+    };
 }
 
 public static class ProcessedEventModel
