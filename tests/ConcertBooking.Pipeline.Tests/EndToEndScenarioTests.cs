@@ -6,11 +6,14 @@ using System.Text.Json;
 using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform;
 using ConcertBooking.DataPlatform.Analytics;
+using ConcertBooking.DataPlatform.Archive;
 using ConcertBooking.DataPlatform.Rebuild;
+using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Pipeline.Tests.Support;
 using ConcertBooking.Rankings;
+using Confluent.Kafka;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,7 +141,7 @@ public sealed class EndToEndScenarioTests : IDisposable
         }
 
         // The archive: every outbox event exactly once, byte for byte; the poison is not an event and is not in it.
-        var archive = await _app.WithDbAsync<DataPlatformDbContext, List<ConcertBooking.DataPlatform.Archive.ArchivedEvent>>(
+        var archive = await _app.WithDbAsync<DataPlatformDbContext, List<ArchivedEvent>>(
             db => db.ArchivedEvents.AsNoTracking().ToListAsync());
         Assert.Equal(outbox.Select(m => m.EventId).Order(), archive.Select(a => a.EventId).Order());
         var payloads = outbox.ToDictionary(m => m.EventId, m => m.Payload);
@@ -362,7 +365,7 @@ public sealed class EndToEndScenarioTests : IDisposable
     private async Task<List<(long ConcertId, int Reservations, int Confirmed)>> RankingFromBookingDbAsync() =>
         (await _app.WithBookingDbAsync(db => db.Reservations
             .GroupBy(r => r.ConcertId)
-            .Select(g => new { ConcertId = g.Key, Reservations = g.Count(), Confirmed = g.Count(r => r.Status == Domain.Reservations.ReservationStatus.Confirmed) })
+            .Select(g => new { ConcertId = g.Key, Reservations = g.Count(), Confirmed = g.Count(r => r.Status == ReservationStatus.Confirmed) })
             .ToListAsync()))
         .Select(c => (c.ConcertId, c.Reservations, c.Confirmed))
         .OrderByDescending(c => c.Reservations).ThenByDescending(c => c.Confirmed).ThenBy(c => c.ConcertId)
@@ -389,7 +392,7 @@ public sealed class EndToEndScenarioTests : IDisposable
 
     private static Guid EventId(SqliteDataReader row, int ordinal) => Guid.Parse(row.GetString(ordinal));
 
-    private static string? Header(Confluent.Kafka.Headers headers, string name) =>
+    private static string? Header(Headers headers, string name) =>
         headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
