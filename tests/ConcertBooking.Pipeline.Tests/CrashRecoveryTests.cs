@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ConcertBooking.Pipeline.Tests.Support;
@@ -12,14 +11,14 @@ namespace ConcertBooking.Pipeline.Tests;
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
-    private static readonly (string Group, string[] Topics)[] Subscriptions =
-    [
-        ("notification-service", ["reservation-events", "payment-events", "concert-events"]),
-        ("ranking-service", ["reservation-events", "payment-events", "concert-events"]),
-        ("data-platform", ["reservation-events", "payment-events", "concert-events"]),
-    ];
+    private readonly string _dataDirectory;
+    private readonly BookingDatabaseFile _database;
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "concertbooking-crash-" + Guid.NewGuid().ToString("N"));
+    public CrashRecoveryTests()
+    {
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "concertbooking-crash-" + Guid.NewGuid().ToString("N"));
+        _database = new BookingDatabaseFile(_dataDirectory);
+    }
 
     [Fact]
     public async Task After_a_hard_kill_mid_load_every_committed_event_reaches_every_group_exactly_once()
@@ -41,19 +40,15 @@ public sealed class CrashRecoveryTests : IDisposable
         }
 
         using var second = await ApiProcess.StartAsync(_dataDirectory, settings);
-        await Eventually.WaitAsync(
-            () => Task.FromResult(MissingPerGroup()),
-            missing => missing.All(m => m.Missing == 0),
-            "every group to process every committed event after the restart",
-            TimeSpan.FromSeconds(120));
+        await _database.WaitUntilAllGroupsProcessedEverythingAsync(TimeSpan.FromSeconds(120));
 
         Assert.True(committedBeforeKill >= 40);
         Assert.Equal(CountRows("SELECT COUNT(*) FROM \"Reservations\""), CountRows("SELECT COUNT(*) FROM \"OutboxMessages\" WHERE \"EventType\" = 'RESERVATION_CREATED'"));
         Assert.Equal(CountRows("SELECT COUNT(*) FROM \"Payments\""), CountRows("SELECT COUNT(*) FROM \"OutboxMessages\" WHERE \"EventType\" = 'PAYMENT_COMPLETED'"));
-        foreach (var (group, topics) in Subscriptions)
+        foreach (var (group, topics) in BookingDatabaseFile.Subscriptions)
         {
             // Exactly once: as many processed records as events the group reads, and none unknown to the outbox.
-            var expected = CountRows($"SELECT COUNT(*) FROM \"OutboxMessages\" WHERE \"Topic\" IN ({string.Join(",", topics.Select(t => $"'{t}'"))})");
+            var expected = CountRows($"SELECT COUNT(*) FROM \"OutboxMessages\" WHERE \"Topic\" IN ({BookingDatabaseFile.TopicList(topics)})");
             Assert.Equal(expected, CountRows($"SELECT COUNT(*) FROM \"ProcessedEvents\" WHERE \"GroupId\" = '{group}'"));
             Assert.Equal(0, CountRows($"SELECT COUNT(*) FROM \"ProcessedEvents\" p WHERE p.\"GroupId\" = '{group}' AND NOT EXISTS (SELECT 1 FROM \"OutboxMessages\" m WHERE m.\"EventId\" = p.\"EventId\")"));
         }
@@ -74,12 +69,8 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private static async Task<HttpClient> SignInAsync(ApiProcess api, string email)
     {
-        var client = api.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, name = "Crash Fan" });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        (await client.PostAsJsonAsync("/api/me/balance/charge", new { amount = 10_000_000 })).EnsureSuccessStatusCode();
+        var client = await api.ClientForAsync(email);
+        await Booking.ChargeAsync(client, 10_000_000);
         return client;
     }
 
@@ -106,30 +97,5 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private int CountOutboxRows() => CountRows("SELECT COUNT(*) FROM \"OutboxMessages\"");
 
-    private List<(string Group, int Missing)> MissingPerGroup() =>
-        Subscriptions.Select(s => (s.Group, CountRows(
-            $"SELECT COUNT(*) FROM \"OutboxMessages\" m WHERE m.\"Topic\" IN ({string.Join(",", s.Topics.Select(t => $"'{t}'"))}) " +
-            $"AND NOT EXISTS (SELECT 1 FROM \"ProcessedEvents\" p WHERE p.\"GroupId\" = '{s.Group}' AND p.\"EventId\" = m.\"EventId\")"))).ToList();
-
-    private int CountRows(string sql)
-    {
-        var path = Path.Combine(_dataDirectory, "concertbooking.db");
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        try
-        {
-            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
-        {
-            return 0;
-        }
-    }
+    private int CountRows(string sql) => _database.Count(sql);
 }

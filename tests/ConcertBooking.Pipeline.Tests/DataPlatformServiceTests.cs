@@ -75,11 +75,11 @@ public sealed class DataPlatformServiceTests : IDisposable
 
         // Per concert: exactly what the booking database says.
         var figuresA = await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertA}");
-        Assert.Equal(await ExpectedFromBookingDbAsync(concertA), figuresA);
+        Assert.Equal(await BookingFigures.ConcertAsync(_app, concertA), figuresA);
         Assert.Equal((3, 3, 30_000, true), (figuresA.Reservations, figuresA.Confirmed, figuresA.Revenue, figuresA.SoldOut));
         Assert.True(figuresA.SoldOutSeconds > 86_000);
         var figuresB = await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertB}");
-        Assert.Equal(await ExpectedFromBookingDbAsync(concertB), figuresB);
+        Assert.Equal(await BookingFigures.ConcertAsync(_app, concertB), figuresB);
         Assert.Equal(new ConcertAnalyticsDto(concertB, 3, 0, 1, 1, 1, 10_000, false, null), figuresB);
         Assert.Equal(
             new ConcertAnalyticsDto(late.ConcertId, 1, 0, 1, 0, 0, 25_000, false, null),
@@ -165,7 +165,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         // The live consumer carries on after rebuilds without repeating anything.
         await Booking.PayAsync(fan1, await Booking.HoldAsync(fan1, concertB, seatsB[0]));
         await _app.WaitUntilAllGroupsProcessedEverythingAsync();
-        Assert.Equal(await ExpectedFromBookingDbAsync(concertB), await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertB}"));
+        Assert.Equal(await BookingFigures.ConcertAsync(_app, concertB), await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertB}"));
         Assert.Equal(8, (await GetAsync<HourlyReservationsDto>(fan1, hourlyUrl)).Total);
         Assert.Equal(archive.Count + 2, await WithDataPlatformDbAsync(db => db.ProcessedEvents.CountAsync(p => p.GroupId == DataPlatformService.GroupId)));
     }
@@ -320,28 +320,6 @@ public sealed class DataPlatformServiceTests : IDisposable
 
         return answers;
     }
-
-    private Task<ConcertAnalyticsDto> ExpectedFromBookingDbAsync(long concertId) => _app.WithBookingDbAsync(async db =>
-    {
-        var statuses = await db.Reservations.Where(r => r.ConcertId == concertId).Select(r => new { r.Id, r.Status }).ToListAsync();
-        var ids = statuses.Select(r => r.Id).ToList();
-        var revenue = (await db.Payments.Where(p => ids.Contains(p.ReservationId)).Select(p => p.Amount).ToListAsync()).Sum();
-        var concert = await db.Concerts.SingleAsync(c => c.Id == concertId);
-        long Count(ReservationStatus status) => statuses.Count(r => r.Status == status);
-        return new ConcertAnalyticsDto(
-            concertId,
-            statuses.Count,
-            Count(ReservationStatus.Held),
-            Count(ReservationStatus.Confirmed),
-            Count(ReservationStatus.Cancelled),
-            Count(ReservationStatus.Expired),
-            revenue,
-            concert.SoldOutAt is not null,
-            concert.SoldOutAt is { } soldOutAt ? (ToMicroseconds(soldOutAt) - ToMicroseconds(concert.BookingOpensAt)).TotalSeconds : null);
-
-        // The analytics keep times to the microsecond, as every supported database does.
-        static DateTimeOffset ToMicroseconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % 10));
-    });
 
     private Task<UserAnalyticsDto> ExpectedUserFromBookingDbAsync(long userId) => _app.WithBookingDbAsync(async db =>
     {

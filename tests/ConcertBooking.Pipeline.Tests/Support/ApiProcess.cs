@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace ConcertBooking.Pipeline.Tests.Support;
@@ -57,6 +60,17 @@ internal sealed partial class ApiProcess : IDisposable
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client signed in as <paramref name="email"/> (demo mode creates the user on first use).</summary>
+    public async Task<HttpClient> ClientForAsync(string email)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, name = email.Split('@')[0] });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     /// <summary>SIGKILL: the process gets no chance to flush, commit or shut down.</summary>
     public void Kill()

@@ -36,6 +36,12 @@ internal static class Booking
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    public static async Task CancelAsync(HttpClient fan, long reservationId)
+    {
+        var response = await fan.DeleteAsync($"/api/reservations/{reservationId}");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
     public static async Task ChargeAsync(HttpClient fan, long amount)
     {
         var response = await fan.PostAsJsonAsync("/api/me/balance/charge", new { amount });

@@ -72,6 +72,14 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
         return await query(scope.ServiceProvider.GetRequiredService<MessagingDbContext>());
     }
 
+    /// <summary>Any of the contexts on the app's database: the booking core's or a service's own.</summary>
+    public async Task<T> WithDbAsync<TContext, T>(Func<TContext, Task<T>> query)
+        where TContext : DbContext
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TContext>());
+    }
+
     /// <summary>Waits until every group has processed every outbox event of the topics it reads.</summary>
     public async Task WaitUntilAllGroupsProcessedEverythingAsync(TimeSpan? timeout = null)
     {
