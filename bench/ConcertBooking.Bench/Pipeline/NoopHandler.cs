@@ -24,12 +24,27 @@ internal sealed class NoopProbe
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
+    /// <summary>Events seen before: this group records no processed events, so whenever the runtime detects a gap
+    /// its outbox catch-up hands it every sent event of the topic again. Only first arrivals count.</summary>
+    private readonly ConcurrentDictionary<Guid, byte> _seen = new();
+
+    public long Repeats => Interlocked.Read(ref _repeats);
+
+    private long _repeats;
+
     public void Record(IReadOnlyList<ConsumedEvent> events)
     {
         var now = DateTimeOffset.UtcNow;
+        var fresh = events.Where(e => _seen.TryAdd(e.Event.EventId, 0)).ToList();
+        Interlocked.Add(ref _repeats, events.Count - fresh.Count);
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
         if (LatencyFrom is { } from)
         {
-            foreach (var e in events)
+            foreach (var e in fresh)
             {
                 if (e.Event.OccurredAt >= from)
                 {
@@ -40,11 +55,11 @@ internal sealed class NoopProbe
 
         if (Interlocked.CompareExchange(ref _firstTicks, Clock.Elapsed.Ticks, -1) == -1)
         {
-            FirstBatchCount = events.Count;
+            FirstBatchCount = fresh.Count;
         }
 
         Interlocked.Exchange(ref _lastTicks, Clock.Elapsed.Ticks);
-        Interlocked.Add(ref _count, events.Count);
+        Interlocked.Add(ref _count, fresh.Count);
     }
 }
 
