@@ -182,11 +182,26 @@ public sealed partial class KafkaConsumerWorker(
 
     private async Task CatchUpGapsAsync(List<ConsumeResult<string?, byte[]?>> batch, CancellationToken stoppingToken)
     {
-        var gaps = batch
-            .Where(r => _expected.TryGetValue(r.TopicPartition, out var expected) && r.Offset.Value > expected)
-            .GroupBy(r => r.TopicPartition)
-            .Select(g => (Partition: g.Key, From: _expected[g.Key], To: g.Min(r => r.Offset.Value)))
-            .ToList();
+        // Each record must follow the one before it on its partition (the first one: the expected offset). Comparing
+        // every record of the batch with the offset expected before the batch would call the second record of any
+        // partition a gap.
+        var gaps = new List<(TopicPartition Partition, long From, long To)>();
+        var next = new Dictionary<TopicPartition, long>();
+        foreach (var record in batch)
+        {
+            if (!next.TryGetValue(record.TopicPartition, out var expected) && !_expected.TryGetValue(record.TopicPartition, out expected))
+            {
+                continue;
+            }
+
+            if (record.Offset.Value > expected && !gaps.Exists(g => g.Partition == record.TopicPartition))
+            {
+                gaps.Add((record.TopicPartition, expected, record.Offset.Value));
+            }
+
+            next[record.TopicPartition] = record.Offset.Value + 1;
+        }
+
         foreach (var topic in gaps.Select(g => g.Partition.Topic).Distinct())
         {
             foreach (var gap in gaps.Where(g => g.Partition.Topic == topic))
