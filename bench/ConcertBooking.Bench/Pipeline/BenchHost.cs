@@ -74,8 +74,16 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
         await Services.GetRequiredService<KafkaConnection>().WaitReadyAsync(cancellationToken);
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
