@@ -1,0 +1,97 @@
+using ConcertBooking.DataPlatform;
+using ConcertBooking.Infrastructure;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Notifications;
+using ConcertBooking.Rankings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ConcertBooking.Bench.Pipeline;
+
+/// <summary>What one benchmark process runs: the relay and/or some consumer groups.</summary>
+internal sealed record HostRoles(bool Relay = false, bool Notification = false, bool Ranking = false, bool DataPlatform = false)
+{
+    public Action<IServiceCollection>? ExtraGroups { get; init; }
+}
+
+/// <summary>
+/// A process of the system as production composes it (real SQLite in the bench's data directory, messaging in
+/// "external" mode against the bench's embedded cluster), like the tests' MessagingTestHost. The three services
+/// are always declared, so their tables exist; they only consume where the roles say so.
+/// </summary>
+internal sealed class BenchHost(IHost host) : IAsyncDisposable
+{
+    public IServiceProvider Services => host.Services;
+
+    public static BenchHost Create(string bootstrapServers, string dataDirectory, HostRoles roles)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = dataDirectory,
+            Args = [],
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = bootstrapServers,
+            ["Database:DataDirectory"] = dataDirectory,
+
+            // The mock holds every fetch for the full wait even when data arrives meanwhile (a real broker answers
+            // as soon as fetch.min.bytes is met); 5 ms removes that artefact. It also delays a group's rejoin by
+            // about the session timeout.
+            ["Kafka:Consumer:FetchWaitMaxMs"] = "5",
+            ["Kafka:Consumer:SessionTimeoutMs"] = "6000",
+            ["Kafka:Consumer:HeartbeatIntervalMs"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:ConcertBooking.Notifications"] = "Warning",
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (roles.Relay)
+        {
+            set.Add(MessagingRoles.Relay);
+        }
+
+        builder.AddBookingPersistence();
+        builder.AddKafkaMessaging(new MessagingRoles(set));
+        builder.AddNotificationService(roles.Notification);
+        builder.AddRankingService(roles.Ranking);
+        builder.AddDataPlatformService(roles.DataPlatform);
+        roles.ExtraGroups?.Invoke(builder.Services);
+        return new BenchHost(builder.Build());
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await host.StartAsync(cancellationToken);
+        await Services.GetRequiredService<KafkaConnection>().WaitReadyAsync(cancellationToken);
+    }
+
+    private bool _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Globalization;
+using ConcertBooking.Contracts;
+using ConcertBooking.DataPlatform;
+using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Embedded;
+using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Notifications;
+using ConcertBooking.Rankings;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Bench.Pipeline;
+
+internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate)
+{
+    public static PipelineOptions Parse(string[] args)
+    {
+        var options = new PipelineOptions(40_000, 20, 200_000, 1_000);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--events" => options with { Events = value },
+                "--steady-seconds" => options with { SteadySeconds = value },
+                "--lag-events" => options with { LagEvents = value },
+                "--steady-rate" => options with { SteadyRate = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+}
+
+/// <summary>
+/// `pipeline`: outbox → relay → Kafka → consumer groups on one embedded 3-broker cluster and real SQLite, against a
+/// raw Confluent.Kafka ceiling on the same cluster (issues 3, 4 and 5).
+/// </summary>
+public static class PipelineCommand
+{
+    private const string NoopGroup = "bench-noop";
+    private static readonly string[] RealGroups = [NotificationService.GroupId, RankingService.GroupId, DataPlatformService.GroupId];
+    private static readonly string[] AllTopics = [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["--check-offsets"])
+        {
+            return OffsetCheck.Run();
+        }
+
+        var options = PipelineOptions.Parse(args);
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        var ct = cts.Token;
+        var report = new Report();
+        var dataDirectory = Directory.CreateTempSubdirectory("concertbooking-pipebench-").FullName;
+        var loadBefore = LoadAverage();
+        Console.WriteLine($"pipeline: events {options.Events:N0}, steady {options.SteadyRate:N0}/s for {options.SteadySeconds} s, lag {options.LagEvents:N0}; ~{BenchEvents.PayloadBytes} B JSON events");
+        Console.WriteLine($"data dir {dataDirectory}; load average {loadBefore}");
+
+        try
+        {
+            using var cluster = EmbeddedKafkaCluster.Start(3);
+            cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
+            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance, cluster).ProvisionAsync(ct);
+            cluster.CreateTopic(RawKafka.Topic, 3, 3);
+            var bootstrap = cluster.BootstrapServers;
+            Console.WriteLine($"embedded cluster (3 brokers) at {bootstrap}");
+            var db = new BenchDatabase(dataDirectory);
+            var n = options.Events;
+
+            // 1. Raw ceiling.
+            Step("1 raw Confluent.Kafka produce/consume");
+            var raw = await RawKafka.RunAsync(bootstrap, n, ct);
+            report.Add("1 raw produce (acks=all, idempotent, lz4, linger 5 ms)", $"{raw.ProducePerSecond:N0} rec/s", "ceiling", null);
+            report.Add("1 raw consume (fresh group, first-to-last)", $"{raw.ConsumePerSecond:N0} rec/s", $"join {raw.GroupJoin.TotalSeconds:0.0} s excluded", raw.Consumed == n ? null : false);
+
+            // 2. Relay.
+            Step("2 relay");
+            await using var control = BenchHost.Create(bootstrap, dataDirectory, new HostRoles());
+            await control.StartAsync(ct);
+            await using (var scope = control.Services.CreateAsyncScope())
+            {
+                await BenchEvents.CommitBulkAsync(scope.ServiceProvider.GetRequiredService<BookingDbContext>(), n, ct);
+            }
+
+            var relayWall = Stopwatch.StartNew();
+            await using var relay = BenchHost.Create(bootstrap, dataDirectory, new HostRoles(Relay: true));
+            await relay.StartAsync(ct);
+            var relayed = await WaitUntilAsync(async () => await db.PendingAsync(ct) == 0, TimeSpan.FromMinutes(3), ct);
+            relayWall.Stop();
+            var sentMin = await db.ScalarAsync("""SELECT MIN("SentAt") FROM "OutboxMessages" """, ct);
+            var sentMax = await db.ScalarAsync("""SELECT MAX("SentAt") FROM "OutboxMessages" """, ct);
+            var firstBatch = await db.ScalarAsync("""SELECT COUNT(*) FROM "OutboxMessages" WHERE "SentAt" = $m""", ct, ("$m", sentMin));
+            var relayRate = (n - firstBatch) / TimeSpan.FromTicks(sentMax - sentMin).TotalSeconds;
+            report.Add("2 relay (first-to-last SentAt batch)", $"{relayRate:N0} ev/s",
+                $"{relayRate / raw.ProducePerSecond:0.00}x raw produce; wall incl. host start {n / relayWall.Elapsed.TotalSeconds:N0} ev/s; target >= 20,000",
+                relayed && relayRate >= 20_000);
+
+            // 3. No-op group.
+            Step("3 no-op group");
+            var probe = new NoopProbe();
+            await using var noop = BenchHost.Create(bootstrap, dataDirectory, new HostRoles
+            {
+                ExtraGroups = s => s.AddConsumerGroup(NoopGroup, AllTopics, true, (_, _) => new NoopHandler(probe)),
+            });
+            var noopWall = Stopwatch.StartNew();
+            await noop.StartAsync(ct);
+            var noopDone = await WaitUntilAsync(() => Task.FromResult(probe.Count >= n), TimeSpan.FromMinutes(2), ct);
+            var noopRate = (probe.Count - probe.FirstBatchCount) / probe.FirstToLast.TotalSeconds;
+            var noopRatio = noopRate / raw.ConsumePerSecond;
+            report.Add("3 no-op group (first-to-last batch)", $"{noopRate:N0} ev/s",
+                $"{noopRatio:0.00}x raw consume (target >= 0.75); {probe.Count:N0} events ({probe.Repeats:N0} repeats ignored), wall incl. join {noopWall.Elapsed.TotalSeconds:0.0} s",
+                noopDone && noopRatio >= 0.75);
+
+            // 4. Real handlers, the three groups at once (as one process with all roles runs them).
+            Step("4 real handlers");
+            var realFrom = DateTimeOffset.UtcNow.UtcTicks;
+            var real = BenchHost.Create(bootstrap, dataDirectory, new HostRoles(Notification: true, Ranking: true, DataPlatform: true));
+            await real.StartAsync(ct);
+            var realDone = await WaitUntilAsync(async () =>
+            {
+                foreach (var group in RealGroups)
+                {
+                    if (await db.ProcessedAsync(group, ct) < n)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }, TimeSpan.FromMinutes(10), ct);
+            foreach (var group in RealGroups)
+            {
+                var (rate, count, span) = await db.GroupRateAsync(group, realFrom, ct);
+                report.Add($"4 {group} (real handler, 3 groups concurrently)", $"{rate:N0} ev/s",
+                    $"{count:N0} events in {span.TotalSeconds:0.0} s; target >= 5,000", realDone && count == n && rate >= 5_000);
+            }
+
+            // 5. Latency at a steady rate, all groups running; commits through the relay process's BookingDbContext
+            // (SaveChanges signals the relay, as a booking commit does).
+            Step($"5 steady {options.SteadyRate}/s for {options.SteadySeconds} s");
+            var steadyFrom = DateTimeOffset.UtcNow;
+            probe.LatencyFrom = steadyFrom;
+            var steadyCount = options.SteadyRate * options.SteadySeconds;
+            var steadyWall = Stopwatch.StartNew();
+            await using (var scope = relay.Services.CreateAsyncScope())
+            {
+                var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+                for (var i = 0; i < steadyCount; i++)
+                {
+                    var due = TimeSpan.FromSeconds((double)i / options.SteadyRate) - steadyWall.Elapsed;
+                    if (due >= TimeSpan.FromMilliseconds(1))
+                    {
+                        await Task.Delay(due, ct);
+                    }
+
+                    booking.OutboxMessages.Add(OutboxMessage.From(BenchEvents.Create()));
+                    await booking.SaveChangesAsync(ct);
+                    booking.ChangeTracker.Clear();
+                }
+            }
+
+            var achieved = steadyCount / steadyWall.Elapsed.TotalSeconds;
+            var total = n + steadyCount;
+            var steadyDone = await WaitUntilAsync(async () =>
+            {
+                if (probe.Count < total)
+                {
+                    return false;
+                }
+
+                foreach (var group in RealGroups)
+                {
+                    if (await db.ProcessedAsync(group, ct) < total)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }, TimeSpan.FromMinutes(3), ct);
+            report.Add("5 commit rate achieved (1 event per SaveChanges)", $"{achieved:N0} ev/s", $"{steadyCount:N0} events", null);
+            var fromTicks = steadyFrom.UtcTicks;
+            var relayLatency = await db.ColumnAsync("""SELECT "SentAt" - "OccurredAt" FROM "OutboxMessages" WHERE "OccurredAt" >= $f""", ct, ("$f", fromTicks));
+            report.Add("5 commit-to-sent (relay, SentAt is batch time)", Percentiles(relayLatency.Select(TicksToMs).ToList()), "diagnostic", null);
+            var noopLatency = probe.LatenciesMs.ToList();
+            report.Add("5 commit-to-handled, no-op group (per event, first arrival)", Percentiles(noopLatency), $"p99 target <= 50 ms (issue 3); {probe.Repeats:N0} repeats so far",
+                steadyDone && noopLatency.Count == steadyCount && Percentile(noopLatency, 0.99) <= 50);
+            foreach (var group in RealGroups)
+            {
+                var latency = (await db.ColumnAsync("""SELECT "ProcessedAt" - "OccurredAt" FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f""", ct, ("$g", group), ("$f", fromTicks)))
+                    .Select(TicksToMs).ToList();
+                report.Add($"5 commit-to-handled, {group} (ProcessedAt = batch time)", Percentiles(latency), "p99 target <= 50 ms (issue 3)",
+                    steadyDone && latency.Count == steadyCount && Percentile(latency, 0.99) <= 50);
+            }
+
+            var notificationLatency = (await db.ColumnAsync("""
+                SELECT n."CreatedAt" - o."OccurredAt" FROM "Notifications" n JOIN "OutboxMessages" o ON o."EventId" = n."EventId"
+                WHERE o."OccurredAt" >= $f
+                """, ct, ("$f", fromTicks))).Select(TicksToMs).ToList();
+            report.Add("5 commit-to-notification (Notifications.CreatedAt)", Percentiles(notificationLatency), "p99 target <= 100 ms (issue 4)",
+                steadyDone && notificationLatency.Count == steadyCount && Percentile(notificationLatency, 0.99) <= 100);
+
+            // 6. Lagging group: data-platform not running while the backlog is committed and published.
+            Step($"6 lagging group ({DataPlatformService.GroupId} stopped, {options.LagEvents:N0} events)");
+            await real.DisposeAsync();
+
+            // The no-op group records no processed events: any gap repair would hand it the whole outbox again.
+            await noop.DisposeAsync();
+            await using var others = BenchHost.Create(bootstrap, dataDirectory, new HostRoles(Notification: true, Ranking: true));
+            await others.StartAsync(ct);
+            var lagFrom = DateTimeOffset.UtcNow.UtcTicks;
+            var publishWall = Stopwatch.StartNew();
+            await using (var scope = control.Services.CreateAsyncScope())
+            {
+                await BenchEvents.CommitBulkAsync(scope.ServiceProvider.GetRequiredService<BookingDbContext>(), options.LagEvents, ct);
+            }
+
+            var lagPublished = await WaitUntilAsync(async () => await db.PendingAsync(ct) == 0, TimeSpan.FromMinutes(5), ct);
+            publishWall.Stop();
+            var outboxTotal = await db.OutboxCountAsync(ct);
+            var catchUp = Stopwatch.StartNew();
+            await using var lagging = BenchHost.Create(bootstrap, dataDirectory, new HostRoles(DataPlatform: true));
+            await lagging.StartAsync(ct);
+            var caughtUp = await WaitUntilAsync(async () => await db.ProcessedAsync(DataPlatformService.GroupId, ct) >= outboxTotal, TimeSpan.FromMinutes(10), ct);
+            catchUp.Stop();
+            var handled = await db.ScalarAsync("""SELECT COUNT(*) FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f""", ct, ("$g", DataPlatformService.GroupId), ("$f", lagFrom));
+            var fromOutbox = await db.ScalarAsync("""SELECT COUNT(*) FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f AND "Partition" = -1""", ct, ("$g", DataPlatformService.GroupId), ("$f", lagFrom));
+            report.Add("6 relay publishes the backlog (commit+publish wall)", $"{options.LagEvents / publishWall.Elapsed.TotalSeconds:N0} ev/s", $"{publishWall.Elapsed.TotalSeconds:0.0} s", lagPublished ? null : false);
+            report.Add($"6 {DataPlatformService.GroupId} catch-up (incl. start and join)", $"{catchUp.Elapsed.TotalSeconds:0.0} s",
+                $"handled {handled:N0} of {options.LagEvents:N0} committed, {fromOutbox:N0} from the outbox (Partition -1); {handled / catchUp.Elapsed.TotalSeconds:N0} ev/s",
+                caughtUp && handled == options.LagEvents);
+            var othersDone = await WaitUntilAsync(async () =>
+                await db.ProcessedAsync(NotificationService.GroupId, ct) >= outboxTotal && await db.ProcessedAsync(RankingService.GroupId, ct) >= outboxTotal,
+                TimeSpan.FromMinutes(5), ct);
+            foreach (var group in new[] { NotificationService.GroupId, RankingService.GroupId })
+            {
+                var count = await db.ScalarAsync("""SELECT COUNT(*) FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f""", ct, ("$g", group), ("$f", lagFrom));
+                var replayed = await db.ScalarAsync("""SELECT COUNT(*) FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f AND "Partition" = -1""", ct, ("$g", group), ("$f", lagFrom));
+                report.Add($"6 {group} (running during the backlog)", $"{count:N0} handled", $"{replayed:N0} from the outbox", othersDone && count == options.LagEvents);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp directory left behind is harmless.
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Embedded mode: librdkafka's mock cluster holds every fetch for the full fetch.wait.max.ms even when data");
+        Console.WriteLine("arrives meanwhile (a real broker answers once fetch.min.bytes is met), so Kafka:Consumer:FetchWaitMaxMs=5 here.");
+        report.Print();
+        Console.WriteLine($"load average before {loadBefore}, after {LoadAverage()}; nproc {Environment.ProcessorCount}");
+        return report.AllPassed ? 0 : 1;
+    }
+
+    private static void Step(string name) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {name} (load {LoadAverage()})");
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double TicksToMs(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static string Percentiles(List<double> values) =>
+        values.Count == 0 ? "no samples" : $"p50 {Percentile(values, 0.5):0.0} / p99 {Percentile(values, 0.99):0.0} / max {values.Max():0.0} ms (n={values.Count:N0})";
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return await condition();
+    }
+}
+
+internal sealed record ReportRow(string Measurement, string Figure, string Detail, bool? Passed);
+
+internal sealed class Report
+{
+    private readonly List<ReportRow> _rows = [];
+
+    public bool AllPassed => _rows.All(r => r.Passed != false);
+
+    public void Add(string measurement, string figure, string detail, bool? passed)
+    {
+        _rows.Add(new ReportRow(measurement, figure, detail, passed));
+        Console.WriteLine($"  {measurement}: {figure} ({detail}){(passed is { } p ? p ? " PASS" : " MISS" : "")}");
+    }
+
+    public void Print()
+    {
+        Console.WriteLine();
+        Console.WriteLine("| Measurement | Figure | Detail | Result |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var row in _rows)
+        {
+            Console.WriteLine($"| {row.Measurement} | {row.Figure} | {row.Detail} | {(row.Passed is { } p ? p ? "PASS" : "MISS" : "")} |");
+        }
+    }
+}

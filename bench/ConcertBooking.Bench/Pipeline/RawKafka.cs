@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+using ConcertBooking.Contracts;
+using Confluent.Kafka;
+
+namespace ConcertBooking.Bench.Pipeline;
+
+internal sealed record RawResult(int Produced, TimeSpan ProduceTime, int Consumed, TimeSpan ConsumeTime, TimeSpan GroupJoin)
+{
+    public double ProducePerSecond => Produced / ProduceTime.TotalSeconds;
+
+    public double ConsumePerSecond => Consumed / ConsumeTime.TotalSeconds;
+}
+
+/// <summary>The ceiling: plain Confluent.Kafka loops on the same cluster, with the relay's producer settings and
+/// the consumer settings the groups use, on a topic of its own.</summary>
+internal static class RawKafka
+{
+    public const string Topic = "bench-raw";
+
+    public static async Task<RawResult> RunAsync(string bootstrapServers, int count, CancellationToken cancellationToken)
+    {
+        var values = Enumerable.Range(0, count).Select(_ =>
+        {
+            var e = BenchEvents.Create();
+            return (e.Key, Value: Encoding.UTF8.GetBytes(EventSerializer.Serialize(e)));
+        }).ToArray();
+
+        var producerConfig = new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            LingerMs = 5,
+            BatchSize = 16_384,
+            MaxInFlight = 5,
+            CompressionType = CompressionType.Lz4,
+        };
+        var produceTime = Stopwatch.StartNew();
+        using (var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build())
+        {
+            var failed = 0;
+            foreach (var (key, value) in values)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        producer.Produce(Topic, new Message<string, byte[]> { Key = key, Value = value }, r =>
+                        {
+                            if (r.Error.IsError)
+                            {
+                                Interlocked.Increment(ref failed);
+                            }
+                        });
+                        break;
+                    }
+                    catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        producer.Poll(TimeSpan.FromMilliseconds(10));
+                    }
+                }
+            }
+
+            producer.Flush(cancellationToken);
+            produceTime.Stop();
+            if (failed > 0)
+            {
+                throw new InvalidOperationException($"{failed} raw records failed to deliver.");
+            }
+        }
+
+        var consumerConfig = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "bench-raw-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 5,
+            SessionTimeoutMs = 6000,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        return await Task.Run(() =>
+        {
+            using var consumer = new ConsumerBuilder<string, byte[]>(consumerConfig).Build();
+            var subscribed = Stopwatch.StartNew();
+            consumer.Subscribe(Topic);
+            var consumed = 0;
+            var first = TimeSpan.Zero;
+            var last = TimeSpan.Zero;
+            var deadline = TimeSpan.FromMinutes(2);
+            while (consumed < count && subscribed.Elapsed < deadline)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result is null || result.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                if (consumed++ == 0)
+                {
+                    first = subscribed.Elapsed;
+                }
+
+                last = subscribed.Elapsed;
+            }
+
+            consumer.Close();
+            return new RawResult(count, produceTime.Elapsed, consumed, last - first, first);
+        }, cancellationToken);
+    }
+}
