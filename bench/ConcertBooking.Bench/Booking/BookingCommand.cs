@@ -58,7 +58,7 @@ public sealed class BookingCommand : ICommand
                 $"creating the API phase's concert ({settings.Seats:N0} seats)",
                 () => api.CreateConcertAsync(admin.AccessToken, $"Bench {runId} (API)", settings.Seats, cancellationToken));
             ConcertDto? rawConcert = null;
-            if (database is not null)
+            if (database is not null && settings.Raw)
             {
                 rawConcert = await TimedAsync(
                     $"creating the raw phase's concert ({settings.RawSeats:N0} seats)",
@@ -83,12 +83,13 @@ public sealed class BookingCommand : ICommand
                 await host.StopAsync();
             }
 
-            IntegrityReport? apiIntegrity = null;
+            IntegrityReport? apiIntegrity = database is null
+                ? null
+                : await IntegrityCheck.RunAsync(database, concert.Id, apiPhase.TotalHeld, cancellationToken);
             PhaseResult? rawPhase = null;
             IntegrityReport? rawIntegrity = null;
             if (database is not null && rawConcert is not null)
             {
-                apiIntegrity = await IntegrityCheck.RunAsync(database, concert.Id, apiPhase.TotalHeld, cancellationToken);
                 Log($"raw ADO.NET phase: {settings.Clients} clients, same warm-up and duration ...");
                 var rawFans = fans.Select(f => new RawFan(f.UserId, f.Email)).ToList();
                 rawPhase = await new RawHoldBenchmark(settings, database).RunAsync(rawFans, rawConcert.Id, rawConcert.Name, cancellationToken);

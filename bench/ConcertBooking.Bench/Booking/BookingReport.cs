@@ -36,7 +36,9 @@ public sealed record BookingReport(
         output.WriteLine();
         if (Raw is null)
         {
-            output.WriteLine("Raw database phase: skipped (no database access; give --connection with --url)");
+            output.WriteLine(Settings.Raw
+                ? "Raw database phase: skipped (no database access; give --connection with --url)"
+                : "Raw database phase: skipped (--raw no)");
         }
         else
         {

@@ -18,6 +18,7 @@ public sealed record BookingSettings(
     int Seats,
     int RawSeats,
     double MaxFill,
+    bool Raw,
     Uri? Url,
     string? Connection)
 {
@@ -41,6 +42,7 @@ public sealed record BookingSettings(
           --raw-seats N               Seats of the concert the raw ADO.NET phase holds (default 100000, the maximum).
           --max-fill F                Stop a phase early once this fraction of its seats is held (default 0.5): random
                                       picks in a nearly full hall measure conflicts, not holds.
+          --raw yes|no                Run the raw ADO.NET phase (default yes); 'no' for quick API-only comparisons.
           --url URL                   Target a running API instead of starting one.
           --connection CS             With --url: the API's database (SQLite 'Data Source=...' or a PostgreSQL connection
                                       string), for the oversold check and the raw phase. Without it both are skipped.
@@ -56,6 +58,12 @@ public sealed record BookingSettings(
         var seats = options.Int("seats", 20_000, 100, Concert.MaxSeats);
         var rawSeats = options.Int("raw-seats", Concert.MaxSeats, 100, Concert.MaxSeats);
         var maxFill = options.Double("max-fill", 0.5, 0.01, 1.0);
+        var raw = options.String("raw") switch
+        {
+            null or "yes" => true,
+            "no" => false,
+            var other => throw new UsageException($"--raw must be yes or no, not '{other}'."),
+        };
         Uri? url = null;
         if (options.String("url") is { } urlText)
         {
@@ -71,6 +79,6 @@ public sealed record BookingSettings(
         }
 
         options.EnsureAllConsumed();
-        return new BookingSettings(provider, clients, duration, warmup, seats, rawSeats, maxFill, url, connection);
+        return new BookingSettings(provider, clients, duration, warmup, seats, rawSeats, maxFill, raw, url, connection);
     }
 }
