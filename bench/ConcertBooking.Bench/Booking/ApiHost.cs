@@ -40,6 +40,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The API's process id, e.g. for attaching dotnet-trace during a run.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The API's console output, for when something goes wrong.</summary>
     public string LogPath { get; }
 

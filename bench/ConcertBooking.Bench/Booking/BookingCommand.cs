@@ -49,7 +49,7 @@ public sealed class BookingCommand : ICommand
             }
 
             var baseAddress = settings.Url ?? host!.BaseAddress;
-            Log($"API at {baseAddress} ({(host is null ? "given by --url" : $"child process, log {logPath}")})");
+            Log($"API at {baseAddress} ({(host is null ? "given by --url" : $"child process {host.ProcessId}, log {logPath}")})");
             using var http = CreateHttpClient(baseAddress, settings.Clients);
             var api = new BookingApiClient(http);
 
