@@ -18,6 +18,9 @@ public abstract class BenchDatabase : IAsyncDisposable
 
     public abstract string Description { get; }
 
+    /// <summary>The PostgreSQL database name, whose server processes count as the database's CPU; null on SQLite.</summary>
+    public virtual string? PostgresDatabaseName => null;
+
     /// <summary>Configuration keys and values that point the API at this database.</summary>
     public abstract IReadOnlyDictionary<string, string> ApiConfiguration { get; }
 
@@ -135,6 +138,8 @@ public sealed class PostgresBenchDatabase(string connectionString, string? datab
             return $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port}";
         }
     }
+
+    public override string? PostgresDatabaseName => new NpgsqlConnectionStringBuilder(connectionString).Database;
 
     public override IReadOnlyDictionary<string, string> ApiConfiguration => new Dictionary<string, string>
     {

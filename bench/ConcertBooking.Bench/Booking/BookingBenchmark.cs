@@ -6,12 +6,12 @@ namespace ConcertBooking.Bench.Booking;
 public sealed record BenchFan(long UserId, string Email, string AccessToken);
 
 /// <summary>The API phase: C fans holding random seats of one concert through <c>POST /api/reservations</c>.</summary>
-public sealed class BookingBenchmark(BookingSettings settings, Func<TimeSpan?> apiCpuTime)
+public sealed class BookingBenchmark(BookingSettings settings, Func<TimeSpan?> apiCpuTime, string? postgresDatabase)
 {
     public Task<PhaseResult> RunAsync(
         HttpClient http, IReadOnlyList<BenchFan> fans, long concertId, IReadOnlyList<long> seatIds, CancellationToken cancellationToken)
     {
-        var phase = new LoadPhase(settings.Clients, settings.Warmup, settings.Duration, FillLimit(settings.MaxFill, seatIds.Count), apiCpuTime);
+        var phase = new LoadPhase(settings.Clients, settings.Warmup, settings.Duration, FillLimit(settings.MaxFill, seatIds.Count), apiCpuTime, postgresDatabase);
         return phase.RunAsync(
             seatIds,
             (i, _) => Task.FromResult<IHoldClient>(new HttpHoldClient(http, fans[i].AccessToken, concertId)),
@@ -35,7 +35,8 @@ public sealed class RawHoldBenchmark(BookingSettings settings, BenchDatabase dat
     {
         var seatIds = await IntegrityCheck.SeatIdsAsync(database, concertId, cancellationToken);
         var phase = new LoadPhase(
-            settings.Clients, settings.Warmup, settings.Duration, BookingBenchmark.FillLimit(settings.MaxFill, seatIds.Length), () => null);
+            settings.Clients, settings.Warmup, settings.Duration, BookingBenchmark.FillLimit(settings.MaxFill, seatIds.Length),
+            apiCpuTime: () => null, database.PostgresDatabaseName);
         return await phase.RunAsync(
             seatIds,
             (i, ct) => RawHoldClient.OpenAsync(database, fans[i], concertId, concertName, HoldDuration, ct),

@@ -75,7 +75,7 @@ public sealed class BookingCommand : ICommand
 
             var seatIds = await api.SeatIdsAsync(concert.Id, cancellationToken);
             Log($"{fans.Count} fans signed in; API phase: {settings.Clients} clients, {settings.Warmup.TotalSeconds:0.#} s warm-up + {settings.Duration.TotalSeconds:0.#} s ...");
-            var apiPhase = await new BookingBenchmark(settings, () => host?.CpuTime()).RunAsync(http, fans, concert.Id, seatIds, cancellationToken);
+            var apiPhase = await new BookingBenchmark(settings, () => host?.CpuTime(), database?.PostgresDatabaseName).RunAsync(http, fans, concert.Id, seatIds, cancellationToken);
 
             if (host is not null)
             {

@@ -75,6 +75,11 @@ public sealed record BookingReport(
         var fill = seats == 0 ? 0 : 100.0 * phase.TotalHeld / seats;
         var stopped = phase.StoppedAtFillLimit ? "; stopped early at the fill limit (--max-fill)" : string.Empty;
         output.WriteLine(Invariant($"  {"seats held",-20}{phase.TotalHeld,12:N0}  of {seats:N0} ({fill:0.0}%, warm-up included){stopped}"));
+        if (m.Requests == 0)
+        {
+            output.WriteLine("  WARNING             nothing was measured: the fill limit was reached during the warm-up; give more seats.");
+        }
+
         output.WriteLine(Invariant($"  {"cpu",-20}{phase.Cpu}"));
         output.WriteLine(Invariant($"  {"load average after",-20}{phase.LoadAverageAfter}"));
     }

@@ -5,8 +5,8 @@ namespace ConcertBooking.Bench.Measurement;
 
 /// <summary>
 /// CPU used during a phase, in cores: the whole machine (from /proc/stat), this process (the load generator), the API
-/// process and local PostgreSQL server processes. What is left over is other work on the machine, which shows whether
-/// someone else was using the shared cores.
+/// process and the local PostgreSQL server working for the benchmark's database. What is left over is other work on the
+/// machine, which shows whether someone else was using the shared cores.
 /// </summary>
 public sealed record CpuUsage(double MachineCores, double BenchCores, double? ApiCores, double PostgresCores)
 {
@@ -25,24 +25,28 @@ public sealed class CpuSampler
     private static readonly double TicksPerSecond = 100; // USER_HZ; 100 on every Linux this runs on.
 
     private readonly Func<TimeSpan?> _apiCpuTime;
+    private readonly string? _postgresDatabase;
     private readonly long _startTimestamp;
     private readonly TimeSpan _benchStart;
     private readonly TimeSpan? _apiStart;
     private readonly long _machineStart;
     private readonly long _postgresStart;
 
-    private CpuSampler(Func<TimeSpan?> apiCpuTime)
+    private CpuSampler(Func<TimeSpan?> apiCpuTime, string? postgresDatabase)
     {
         _apiCpuTime = apiCpuTime;
+        _postgresDatabase = postgresDatabase;
         _startTimestamp = Stopwatch.GetTimestamp();
         _benchStart = Process.GetCurrentProcess().TotalProcessorTime;
         _apiStart = apiCpuTime();
         _machineStart = MachineBusyTicks();
-        _postgresStart = ProcessTicks("postgres");
+        _postgresStart = PostgresTicks();
     }
 
     /// <param name="apiCpuTime">The API process's CPU time so far, or null when it is not ours to watch.</param>
-    public static CpuSampler Start(Func<TimeSpan?> apiCpuTime) => new(apiCpuTime);
+    /// <param name="postgresDatabase">The benchmark's PostgreSQL database, whose server backends (and the server's
+    /// background processes) count as the database's CPU; null when the database is not PostgreSQL.</param>
+    public static CpuSampler Start(Func<TimeSpan?> apiCpuTime, string? postgresDatabase) => new(apiCpuTime, postgresDatabase);
 
     public CpuUsage Stop()
     {
@@ -50,7 +54,7 @@ public sealed class CpuSampler
         var bench = (Process.GetCurrentProcess().TotalProcessorTime - _benchStart).TotalSeconds / wall;
         double? api = _apiCpuTime() is { } end && _apiStart is { } start ? (end - start).TotalSeconds / wall : null;
         var machine = (MachineBusyTicks() - _machineStart) / TicksPerSecond / wall;
-        var postgres = (ProcessTicks("postgres") - _postgresStart) / TicksPerSecond / wall;
+        var postgres = (PostgresTicks() - _postgresStart) / TicksPerSecond / wall;
         return new CpuUsage(machine, bench, api, postgres);
     }
 
@@ -73,9 +77,18 @@ public sealed class CpuSampler
         }
     }
 
-    /// <summary>User plus system jiffies of the live processes with the given command name.</summary>
-    private static long ProcessTicks(string command)
+    /// <summary>
+    /// User plus system jiffies of the live PostgreSQL processes working for our database: its client backends (whose
+    /// title names the database) and the server's background processes (WAL writer, checkpointer, ...), whose titles
+    /// name no client. Backends of other databases, e.g. someone's test run, are left out.
+    /// </summary>
+    private long PostgresTicks()
     {
+        if (_postgresDatabase is null)
+        {
+            return 0;
+        }
+
         long total = 0;
         try
         {
@@ -91,7 +104,14 @@ public sealed class CpuSampler
                     var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                     var open = stat.IndexOf('(', StringComparison.Ordinal);
                     var close = stat.LastIndexOf(')');
-                    if (open < 0 || close < open || stat[(open + 1)..close] != command)
+                    if (open < 0 || close < open || stat[(open + 1)..close] != "postgres")
+                    {
+                        continue;
+                    }
+
+                    var title = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                    var isClientBackend = title.Contains('(', StringComparison.Ordinal) || title.Contains("[local]", StringComparison.Ordinal);
+                    if (isClientBackend && !title.Contains(_postgresDatabase, StringComparison.Ordinal))
                     {
                         continue;
                     }

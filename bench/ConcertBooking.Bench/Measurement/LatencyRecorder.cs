@@ -106,7 +106,7 @@ public sealed record LatencySummary(
     TimeSpan P99,
     TimeSpan Max)
 {
-    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+    public double RequestsPerSecond => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
 
-    public double HeldPerSecond => Held / Elapsed.TotalSeconds;
+    public double HeldPerSecond => Elapsed > TimeSpan.Zero ? Held / Elapsed.TotalSeconds : 0;
 }

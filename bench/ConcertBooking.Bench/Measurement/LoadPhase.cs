@@ -34,7 +34,8 @@ public sealed record PhaseResult(
 /// measure conflicts, not holds). Attempts in flight at the end are awaited, never cancelled: an abandoned request
 /// could still commit, and the oversold check needs every outcome.
 /// </summary>
-public sealed class LoadPhase(int clients, TimeSpan warmup, TimeSpan duration, long fillLimit, Func<TimeSpan?> apiCpuTime)
+public sealed class LoadPhase(
+    int clients, TimeSpan warmup, TimeSpan duration, long fillLimit, Func<TimeSpan?> apiCpuTime, string? postgresDatabase)
 {
     private long _totalHeld;
     private long _totalErrors;
@@ -104,7 +105,7 @@ public sealed class LoadPhase(int clients, TimeSpan warmup, TimeSpan duration, l
                 await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(warmupLeft, cancellationToken));
             }
 
-            var cpu = CpuSampler.Start(apiCpuTime);
+            var cpu = CpuSampler.Start(apiCpuTime, postgresDatabase);
             await Task.WhenAll(tasks);
             var usage = cpu.Stop();
             var ended = Stopwatch.GetTimestamp();
