@@ -1,14 +1,12 @@
+using ConcertBooking.Bench.Booking;
+using ConcertBooking.Bench.Cli;
 using ConcertBooking.Bench.Pipeline;
 
-// Minimal dispatcher for this branch; the `booking` command lives on another branch and is reconciled at merge.
-return args.FirstOrDefault() switch
-{
-    "pipeline" => await PipelineCommand.RunAsync(args[1..]),
-    _ => Usage(),
-};
+// Each benchmark is a command: `booking` drives the HTTP hold path, `pipeline` the outbox → Kafka → groups path.
+ICommand[] commands =
+[
+    new BookingCommand(),
+    new PipelineBenchmarkCommand(),
+];
 
-static int Usage()
-{
-    Console.Error.WriteLine("usage: ConcertBooking.Bench pipeline [--events 40000] [--steady-seconds 20] [--lag-events 200000]");
-    return 2;
-}
+return await new CommandDispatcher(commands).RunAsync(args);
