@@ -53,6 +53,7 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
 
         try
         {
+            using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var result = await useCase(cancellationToken);
             var body = JsonSerializer.Serialize(result, json.Value.SerializerOptions);

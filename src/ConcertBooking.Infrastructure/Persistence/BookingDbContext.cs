@@ -38,6 +38,7 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
+        using var writeTurn = Database.CurrentTransaction is null ? await SqliteWriteGate.EnterAsync(this, cancellationToken) : null;
         var ownTransaction = Database.CurrentTransaction is null
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;

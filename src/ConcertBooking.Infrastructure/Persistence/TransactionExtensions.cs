@@ -7,7 +7,8 @@ public static class TransactionExtensions
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction, joining the caller's if there is one (the idempotency layer
     /// wraps a use case and its stored response in one transaction). On SQLite the transaction begins IMMEDIATE,
-    /// taking the write lock up front, so what it reads cannot change before it writes.
+    /// taking the write lock up front, so what it reads cannot change before it writes; it first waits its turn among
+    /// this process's writers (<see cref="SqliteWriteGate"/>) so they queue instead of spinning on the lock.
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(
         this DbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
@@ -17,6 +18,7 @@ public static class TransactionExtensions
             return await work(cancellationToken);
         }
 
+        using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await work(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
