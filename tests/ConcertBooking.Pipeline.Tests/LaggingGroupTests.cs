@@ -63,18 +63,19 @@ public sealed class LaggingGroupTests : IDisposable
         dataPlatform.Dispose();
 
         // Steady traffic of ~2.3 KB events: 7,500 of them are ~17 MiB, over 5 MiB on each of the 3 partitions.
-        var steadyTraffic = 15;
-        for (var second = 0; second < steadyTraffic; second++)
+        for (var burst = 0; burst < 15; burst++)
         {
             await CommitEventsAsync(main, 500, concertNameLength: 2000);
-
-            // The running groups never fall behind the traffic by more than a few seconds' worth.
-            var behind = await main.WithBookingDbAsync(db => db.OutboxMessages.CountAsync());
-            var slowest = await main.WithMessagingDbAsync(db => db.ProcessedEvents
-                .Where(p => p.GroupId == PipelineApp.Groups[0] || p.GroupId == PipelineApp.Groups[1])
-                .GroupBy(p => p.GroupId).Select(g => g.Count()).ToListAsync());
-            Assert.All(slowest, processed => Assert.True(behind - processed < 5_000, $"a running group lags by {behind - processed} events"));
         }
+
+        // The running groups are never held back for the blocked one: while data-platform is still gone, the relay
+        // publishes everything and they handle all of it. How fast they do so is the pipeline benchmark's business.
+        await Eventually.WaitAsync(
+            () => main.WithBookingDbAsync(db => db.OutboxMessages.CountAsync(m => m.SentAt == null)),
+            pending => pending == 0,
+            "the relay to publish everything although data-platform reads nothing",
+            TimeSpan.FromMinutes(2));
+        await main.WaitUntilGroupsProcessedEverythingAsync([PipelineApp.Groups[0], PipelineApp.Groups[1]], TimeSpan.FromMinutes(3));
 
         using var resumed = new PipelineApp(_dataDirectory, lagging);
         _ = resumed.Services;

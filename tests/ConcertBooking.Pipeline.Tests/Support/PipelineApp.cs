@@ -81,9 +81,13 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
     }
 
     /// <summary>Waits until every group has processed every outbox event of the topics it reads.</summary>
-    public async Task WaitUntilAllGroupsProcessedEverythingAsync(TimeSpan? timeout = null)
+    public Task WaitUntilAllGroupsProcessedEverythingAsync(TimeSpan? timeout = null) =>
+        WaitUntilGroupsProcessedEverythingAsync(Groups, timeout);
+
+    /// <summary>Waits until the given groups have processed every outbox event of the topics they read.</summary>
+    public async Task WaitUntilGroupsProcessedEverythingAsync(IReadOnlyCollection<string> groups, TimeSpan? timeout = null)
     {
-        var subscriptions = Services.GetServices<ConsumerGroupSubscription>().ToList();
+        var subscriptions = Services.GetServices<ConsumerGroupSubscription>().Where(s => groups.Contains(s.GroupId)).ToList();
         await Eventually.WaitAsync(
             async () =>
             {
