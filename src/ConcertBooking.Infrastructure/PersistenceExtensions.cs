@@ -38,18 +38,22 @@ public static class PersistenceExtensions
     }
 
     /// <summary>Points a context at the booking database. The downstream services keep their own tables there,
-    /// so their writes and their processed-event records share one transaction.</summary>
+    /// so their writes and their processed-event records share one transaction. Id lists (a relay batch, a
+    /// consumer batch: thousands of ids) go as one array parameter: EF's default of one parameter per element
+    /// cost the relay ~150 ms of SQL generation per 2,000-row batch.</summary>
     public static void UseBookingDatabase(IServiceProvider services, DbContextOptionsBuilder db)
     {
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            db.UseNpgsql(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking"));
+            db.UseNpgsql(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking"),
+                npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
         }
         else
         {
             var path = Path.Combine(ResolveDataDirectory(options, services.GetRequiredService<IHostEnvironment>()), "concertbooking.db");
-            db.UseSqlite($"Data Source={path}").AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+            db.UseSqlite($"Data Source={path}", sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
         }
     }
 
