@@ -2,21 +2,23 @@ using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Archive;
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.DataPlatform;
 
 /// <summary>
-/// Writes a batch of events into the archive and the analytics read models, without saving. The live handler and
-/// the rebuild both go through here, so a rebuilt read model is made by the very code that made it live. A batch
-/// costs a handful of queries whatever its size: one per table to find the rows it touches, then the inserts and
-/// updates, plus one upsert per hour it counts.
+/// Writes a batch of events into the archive and the analytics read models, inside the caller's transaction: new
+/// rows are inserted at once (in bulk), changes to existing rows wait for the caller's SaveChanges. The live
+/// handler and the rebuild both go through here, so a rebuilt read model is made by the very code that made it
+/// live. A batch costs a handful of queries whatever its size: one per table to find the rows it touches, then the
+/// inserts and updates, plus one upsert per hour it counts.
 /// </summary>
 public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider clock)
 {
     public async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsSqlite())
+        if (!DbConventions.IsSqlite(db.Database))
         {
             // The lock an archive insert takes anyway, taken first: a rebuild (which locks the archive against
             // inserts) and this batch then queue up instead of deadlocking on rows the other already holds.
@@ -39,7 +41,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
             .Select(a => a.EventId)
             .ToListAsync(cancellationToken)).ToHashSet();
         var now = clock.GetUtcNow();
-        db.ArchivedEvents.AddRange(events.Where(e => archived.Add(e.Event.EventId)).Select(e => ArchivedEvent.From(e, now)));
+        await db.BulkInsertAsync(events.Where(e => archived.Add(e.Event.EventId)).Select(e => ArchivedEvent.From(e, now)).ToList(), cancellationToken);
     }
 
     private async Task ApplyToReservationsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
@@ -53,6 +55,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         var activities = await db.ReservationActivity
             .Where(a => ids.Contains(a.ReservationId))
             .ToDictionaryAsync(a => a.ReservationId, cancellationToken);
+        var added = new List<ReservationActivity>();
         foreach (var consumed in events)
         {
             if (ReservationActivity.ReservationIdOf(consumed.Event) is not { } reservationId)
@@ -64,11 +67,13 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
             {
                 activity = new ReservationActivity { ReservationId = reservationId };
                 activities.Add(reservationId, activity);
-                db.ReservationActivity.Add(activity);
+                added.Add(activity);
             }
 
             activity.Apply(consumed.Event);
         }
+
+        await db.BulkInsertAsync(added, cancellationToken);
     }
 
     private async Task ApplyToSalesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)

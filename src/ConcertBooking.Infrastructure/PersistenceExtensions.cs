@@ -3,6 +3,7 @@ using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public static class PersistenceExtensions
                 "Database:Provider=Postgres needs ConnectionStrings:Booking.")
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SqlitePragmas>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxCommitInterceptor>();
@@ -33,6 +35,7 @@ public static class PersistenceExtensions
         builder.Services.AddDatabaseSchema<BookingDbContext>();
 
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHostedService<SqliteCheckpointer>();
         builder.Services.AddSingleton<DatabaseReadiness>();
         return builder;
     }

@@ -35,9 +35,14 @@ public static class OutboxLeases
         this BookingDbContext db, string name, string owner, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken)
     {
         var expiresAt = now + duration;
-        var taken = await db.Set<OutboxLease>()
-            .Where(l => l.Name == name && (l.Owner == owner || l.ExpiresAt < now))
-            .ExecuteUpdateAsync(l => l.SetProperty(x => x.Owner, owner).SetProperty(x => x.ExpiresAt, expiresAt), cancellationToken);
+        int taken;
+        using (await SqliteWriteGate.EnterAsync(db, cancellationToken))
+        {
+            taken = await db.Set<OutboxLease>()
+                .Where(l => l.Name == name && (l.Owner == owner || l.ExpiresAt < now))
+                .ExecuteUpdateAsync(l => l.SetProperty(x => x.Owner, owner).SetProperty(x => x.ExpiresAt, expiresAt), cancellationToken);
+        }
+
         if (taken == 1)
         {
             return true;

@@ -35,6 +35,20 @@ internal static class EventDecoder
             return new(DecodeOutcome.Poison, null, null, new JsonException("The record has no value."));
         }
 
+        try
+        {
+            // The common case in one pass; the failures are told apart below.
+            var @event = EventSerializer.Deserialize(value);
+            return new(DecodeOutcome.Event, @event, @event.EventType, null);
+        }
+        catch (JsonException ex)
+        {
+            return Classify(value, ex);
+        }
+    }
+
+    private static Decoded Classify(byte[] value, JsonException deserializeError)
+    {
         string? eventType;
         try
         {
@@ -52,21 +66,11 @@ internal static class EventDecoder
 
         if (eventType is null)
         {
-            return new(DecodeOutcome.Poison, null, null, new JsonException("The record has no eventType."));
+            return new(DecodeOutcome.Poison, null, null, new JsonException("The record has no eventType.", deserializeError));
         }
 
-        if (!KnownTypes.Contains(eventType))
-        {
-            return new(DecodeOutcome.UnknownType, null, eventType, null);
-        }
-
-        try
-        {
-            return new(DecodeOutcome.Event, EventSerializer.Deserialize(value), eventType, null);
-        }
-        catch (JsonException ex)
-        {
-            return new(DecodeOutcome.Poison, null, eventType, ex);
-        }
+        return KnownTypes.Contains(eventType)
+            ? new(DecodeOutcome.Poison, null, eventType, deserializeError)
+            : new(DecodeOutcome.UnknownType, null, eventType, null);
     }
 }

@@ -32,14 +32,15 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
 
                 await ApplyAsync(fresh, ct);
                 var now = clock.GetUtcNow();
-                db.Set<ProcessedEvent>().AddRange(fresh.Select(e => ProcessedEvent.Of(groupId, e, now)));
-                return await db.SaveChangesAsync(ct);
+                var saved = await db.SaveChangesAsync(ct);
+                await db.BulkInsertAsync(fresh.Select(e => ProcessedEvent.Of(groupId, e, now)).ToList(), ct);
+                return saved + fresh.Count;
             },
             cancellationToken);
     }
 
-    /// <summary>The group's own work for events it has not applied yet; write through <see cref="Db"/> without
-    /// saving: the base class saves once for the whole batch.</summary>
+    /// <summary>The group's own work for events it has not applied yet, inside the batch's transaction: write
+    /// through <see cref="Db"/> (the base class saves once for the whole batch) or insert in bulk.</summary>
     protected abstract Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken);
 }
 

@@ -22,7 +22,7 @@ internal sealed partial class NotificationGroupHandler(
         {
             foreach (var notification in recorder.Stored)
             {
-                LogStoredOnly(notification.Type, notification.Email, notification.Subject, notification.Id);
+                LogStoredOnly(notification.Type, notification.Email, notification.Subject, notification.EventId);
             }
 
             return;
@@ -34,6 +34,6 @@ internal sealed partial class NotificationGroupHandler(
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{NotificationType} for {Email} stored, not mailed (no Notifications:Smtp:Host): {Subject} (notification {NotificationId})")]
-    private partial void LogStoredOnly(NotificationType notificationType, string email, string subject, long notificationId);
+        Message = "{NotificationType} for {Email} stored, not mailed (no Notifications:Smtp:Host): {Subject} (event {EventId})")]
+    private partial void LogStoredOnly(NotificationType notificationType, string email, string subject, Guid eventId);
 }

@@ -1,4 +1,5 @@
 using ConcertBooking.Contracts;
+using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Notifications.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
     private readonly TimeProvider _clock = clock;
     private readonly List<Notification> _stored = [];
 
-    /// <summary>The notifications this handler stored; their ids are set once the batch has committed.</summary>
+    /// <summary>The notifications this handler stored (inserted in bulk: their database ids are not read back).</summary>
     public IReadOnlyList<Notification> Stored => _stored;
 
     protected override async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
@@ -25,18 +26,19 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
         var waitlists = await LoadWaitlistsAsync(events, cancellationToken);
 
         var drafts = new List<Notification>();
+        var added = new List<ReservationProjection>();
         foreach (var consumed in events)
         {
             switch (consumed.Event)
             {
                 case ReservationCreated held:
-                    var hold = Track(reservations, held.ReservationId);
+                    var hold = Track(reservations, added, held.ReservationId);
                     hold.RecordHold(held);
                     drafts.Add(NotificationTexts.HoldConfirmation(held, held.OccurredAt + holdDuration, now));
                     IssueReceiptIfDue(hold, drafts, now);
                     break;
                 case PaymentCompleted paid:
-                    var payment = Track(reservations, paid.ReservationId);
+                    var payment = Track(reservations, added, paid.ReservationId);
                     payment.RecordPayment(paid);
                     IssueReceiptIfDue(payment, drafts, now);
                     break;
@@ -46,6 +48,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
             }
         }
 
+        await Db.BulkInsertAsync(added, cancellationToken);
         await AddUnlessStoredAsync(drafts, cancellationToken);
     }
 
@@ -76,13 +79,14 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
         return entries.ToLookup(w => w.ConcertId);
     }
 
-    private ReservationProjection Track(Dictionary<long, ReservationProjection> reservations, long reservationId)
+    private static ReservationProjection Track(
+        Dictionary<long, ReservationProjection> reservations, List<ReservationProjection> added, long reservationId)
     {
         if (!reservations.TryGetValue(reservationId, out var reservation))
         {
             reservation = new ReservationProjection { ReservationId = reservationId };
             reservations[reservationId] = reservation;
-            Db.Reservations.Add(reservation);
+            added.Add(reservation);
         }
 
         return reservation;
@@ -114,10 +118,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
             .Select(n => new { n.EventId, n.UserId })
             .ToListAsync(cancellationToken);
         var taken = stored.Select(n => (n.EventId, n.UserId)).ToHashSet();
-        foreach (var draft in drafts.Where(d => taken.Add((d.EventId, d.UserId))))
-        {
-            Db.Notifications.Add(draft);
-            _stored.Add(draft);
-        }
+        _stored.AddRange(drafts.Where(d => taken.Add((d.EventId, d.UserId))));
+        await Db.BulkInsertAsync(_stored, cancellationToken);
     }
 }
