@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using ConcertBooking.Api.Tests.Support;
+using ConcertBooking.Infrastructure;
+
+namespace ConcertBooking.Api.Tests;
+
+/// <summary>
+/// The three consumer groups write their read models with their own SQL (bulk inserts, upserts): a hold and a
+/// payment must reach notifications, rankings and analytics on each database provider, not only on SQLite.
+/// </summary>
+public abstract class DownstreamServicesTests(DatabaseProvider provider) : ProviderTests(provider)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [ProviderFact]
+    public async Task A_paid_hold_reaches_every_consumer_group()
+    {
+        var concert = await Api.CreateConcertAsync(seats: 2, price: 70_000);
+        var seat = (await Api.SeatsAsync(concert.Id))[0];
+        var fan = await Api.SignInAsync();
+        await fan.ChargedAsync(100_000);
+        var held = await fan.HeldAsync(concert.Id, seat.Id);
+        await fan.PaidAsync(held.Id);
+
+        var notifications = await WaitForAsync(
+            () => fan.Http.GetFromJsonAsync<List<NotificationBody>>("/api/me/notifications"),
+            n => n!.Count == 2);
+        Assert.Equal(["PAYMENT_RECEIPT", "RESERVATION_CONFIRMATION"], notifications!.Select(n => n.Type).Order());
+
+        var ranking = await WaitForAsync(
+            () => fan.Http.GetFromJsonAsync<List<BookingRankBody>>("/api/rankings/bookings?limit=10"),
+            r => r!.Any(c => c.ConcertId == concert.Id && c.Confirmed == 1));
+        Assert.Equal(new BookingRankBody(concert.Id, concert.Name, 1, 1), ranking!.Single(c => c.ConcertId == concert.Id));
+
+        var analytics = await WaitForAsync(
+            () => fan.Http.GetFromJsonAsync<ConcertAnalyticsBody>($"/api/analytics/concerts/{concert.Id}"),
+            a => a!.Confirmed == 1);
+        Assert.Equal((1L, 0L, 1L, 70_000L), (analytics!.Reservations, analytics.Holds, analytics.Confirmed, analytics.Revenue));
+    }
+
+    /// <summary>Polls until the read model shows the condition: the groups apply events asynchronously.</summary>
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (waited.Elapsed > Timeout)
+            {
+                Assert.Fail($"Timed out waiting for the consumer groups; last read: {System.Text.Json.JsonSerializer.Serialize(value)}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed record NotificationBody(long Id, string Type, Guid EventId, string Subject);
+
+    private sealed record BookingRankBody(long ConcertId, string ConcertName, long Reservations, long Confirmed);
+
+    private sealed record ConcertAnalyticsBody(long ConcertId, long Reservations, long Holds, long Confirmed, long Revenue);
+}
+
+public sealed class SqliteDownstreamServicesTests() : DownstreamServicesTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDownstreamServicesTests() : DownstreamServicesTests(DatabaseProvider.Postgres);
