@@ -45,6 +45,7 @@ internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEve
 public static class PipelineCommand
 {
     private const string NoopGroup = "bench-noop";
+    private const int SteadyCommitters = 8;
     private static readonly string[] RealGroups = [NotificationService.GroupId, RankingService.GroupId, DataPlatformService.GroupId];
     private static readonly string[] AllTopics = [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents];
 
@@ -167,10 +168,12 @@ public static class PipelineCommand
             probe.LatencyFrom = steadyFrom;
             var steadyCount = options.SteadyRate * options.SteadySeconds;
             var steadyWall = Stopwatch.StartNew();
-            await using (var scope = relay.Services.CreateAsyncScope())
+            // Several committers, each event its own transaction, as concurrent booking requests commit.
+            await Task.WhenAll(Enumerable.Range(0, SteadyCommitters).Select(committer => Task.Run(async () =>
             {
+                await using var scope = relay.Services.CreateAsyncScope();
                 var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-                for (var i = 0; i < steadyCount; i++)
+                for (var i = committer; i < steadyCount; i += SteadyCommitters)
                 {
                     var due = TimeSpan.FromSeconds((double)i / options.SteadyRate) - steadyWall.Elapsed;
                     if (due >= TimeSpan.FromMilliseconds(1))
@@ -182,13 +185,17 @@ public static class PipelineCommand
                     await booking.SaveChangesAsync(ct);
                     booking.ChangeTracker.Clear();
                 }
-            }
+            }, ct)));
 
             var achieved = steadyCount / steadyWall.Elapsed.TotalSeconds;
+
+            // A latency target holds at the rate it names: below it, the figures are reported but not passed.
+            var atRate = achieved >= 0.95 * options.SteadyRate;
             var total = n + steadyCount;
             var steadyDone = await WaitUntilAsync(async () =>
             {
-                if (probe.Count < total)
+                // SentAt is recorded after delivery, in the background: the groups may have every event before it.
+                if (probe.Count < total || await db.PendingAsync(ct) > 0)
                 {
                     return false;
                 }
@@ -203,19 +210,20 @@ public static class PipelineCommand
 
                 return true;
             }, TimeSpan.FromMinutes(3), ct);
-            report.Add("5 commit rate achieved (1 event per SaveChanges)", $"{achieved:N0} ev/s", $"{steadyCount:N0} events", null);
+            report.Add($"5 commit rate achieved (1 event per SaveChanges, {SteadyCommitters} committers)", $"{achieved:N0} ev/s",
+                $"{steadyCount:N0} events; {options.SteadyRate:N0}/s asked, latency rows below pass only at >= 95 % of it", atRate ? null : false);
             var fromTicks = steadyFrom.UtcTicks;
             var relayLatency = await db.ColumnAsync("""SELECT "SentAt" - "OccurredAt" FROM "OutboxMessages" WHERE "OccurredAt" >= $f""", ct, ("$f", fromTicks));
             report.Add("5 commit-to-sent (relay, SentAt is batch time)", Percentiles(relayLatency.Select(TicksToMs).ToList()), "diagnostic", null);
             var noopLatency = probe.LatenciesMs.ToList();
             report.Add("5 commit-to-handled, no-op group (per event, first arrival)", Percentiles(noopLatency), $"p99 target <= 50 ms (issue 3); {probe.Repeats:N0} repeats so far",
-                steadyDone && noopLatency.Count == steadyCount && Percentile(noopLatency, 0.99) <= 50);
+                atRate && steadyDone && noopLatency.Count == steadyCount && Percentile(noopLatency, 0.99) <= 50);
             foreach (var group in RealGroups)
             {
                 var latency = (await db.ColumnAsync("""SELECT "ProcessedAt" - "OccurredAt" FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f""", ct, ("$g", group), ("$f", fromTicks)))
                     .Select(TicksToMs).ToList();
                 report.Add($"5 commit-to-handled, {group} (ProcessedAt = batch time)", Percentiles(latency), "p99 target <= 50 ms (issue 3)",
-                    steadyDone && latency.Count == steadyCount && Percentile(latency, 0.99) <= 50);
+                    atRate && steadyDone && latency.Count == steadyCount && Percentile(latency, 0.99) <= 50);
             }
 
             var notificationLatency = (await db.ColumnAsync("""
@@ -223,7 +231,7 @@ public static class PipelineCommand
                 WHERE o."OccurredAt" >= $f
                 """, ct, ("$f", fromTicks))).Select(TicksToMs).ToList();
             report.Add("5 commit-to-notification (Notifications.CreatedAt)", Percentiles(notificationLatency), "p99 target <= 100 ms (issue 4)",
-                steadyDone && notificationLatency.Count == steadyCount && Percentile(notificationLatency, 0.99) <= 100);
+                atRate && steadyDone && notificationLatency.Count == steadyCount && Percentile(notificationLatency, 0.99) <= 100);
 
             // 6. Lagging group: data-platform not running while the backlog is committed and published.
             Step($"6 lagging group ({DataPlatformService.GroupId} stopped, {options.LagEvents:N0} events)");

@@ -33,12 +33,14 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // A save outside a transaction is a write transaction of its own: it queues like the others rather than
+        // sleeping in SQLite's busy handler (up to 100 ms a try) while another writer holds the lock.
+        using var writeTurn = Database.CurrentTransaction is null ? await SqliteWriteGate.EnterAsync(this, cancellationToken) : null;
         if (!ChangeTracker.Entries<Entity>().Any(e => e.Entity.DomainEvents.Count > 0))
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        using var writeTurn = Database.CurrentTransaction is null ? await SqliteWriteGate.EnterAsync(this, cancellationToken) : null;
         var ownTransaction = Database.CurrentTransaction is null
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;

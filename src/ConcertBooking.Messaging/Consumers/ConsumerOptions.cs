@@ -23,6 +23,11 @@ public sealed class ConsumerLoopOptions
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>How long a batch waits for more records after its first one. Each batch is one database transaction
+    /// per group; at a steady trickle, lingering a few milliseconds makes fewer, larger transactions, and on SQLite
+    /// all of them share one writer.</summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How often handled offsets are committed, besides on revocation and shutdown.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

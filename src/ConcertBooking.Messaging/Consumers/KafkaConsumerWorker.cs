@@ -124,8 +124,16 @@ public sealed partial class KafkaConsumerWorker(
                 if (first is not null && !first.IsPartitionEOF)
                 {
                     batch.Add(first);
-                    while (batch.Count < loop.MaxBatchSize && consumer.Consume(TimeSpan.Zero) is { } next)
+                    var lingerUntil = clock.GetTimestamp() + (long)(loop.BatchLinger.TotalSeconds * clock.TimestampFrequency);
+                    while (batch.Count < loop.MaxBatchSize)
                     {
+                        var left = clock.GetElapsedTime(clock.GetTimestamp(), lingerUntil);
+                        var next = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                        if (next is null)
+                        {
+                            break;
+                        }
+
                         if (!next.IsPartitionEOF)
                         {
                             batch.Add(next);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Diagnostics;
 using System.Text;
 using ConcertBooking.Infrastructure.Outbox;
@@ -38,10 +39,12 @@ public sealed partial class OutboxRelay(
     private DateTimeOffset _backlogCountedAt = DateTimeOffset.MinValue;
 
     // Delivered rows whose SentAt is still being written. Writing it waits for the database's writer (on SQLite,
-    // behind the consumer groups' transactions), so the next batch is published meanwhile and skips these rows
-    // rather than waiting: that wait was most of the commit-to-consumer latency under steady load.
+    // behind the booking and consumer-group transactions), so the next batch is published meanwhile and skips these
+    // rows rather than waiting: that wait was most of the commit-to-consumer latency under steady load. One writer
+    // records them, every batch delivered meanwhile in one statement.
     private readonly ConcurrentDictionary<long, byte> _unmarked = new();
-    private Task _marking = Task.CompletedTask;
+    private readonly Channel<List<long>> _delivered = Channel.CreateUnbounded<List<long>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _marked = new(0, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +55,7 @@ public sealed partial class OutboxRelay(
         var backoff = settings.MinBackoff;
         var leaseRenewedAt = DateTimeOffset.MinValue;
         var isLeader = false;
+        var marker = Task.Run(RecordSentAsync, CancellationToken.None);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -112,16 +116,18 @@ public sealed partial class OutboxRelay(
             }
         }
 
-        await _marking;
+        // Not cancelled by the shutdown: what was delivered is recorded, or it would be published again.
+        _delivered.Writer.Complete();
+        await marker;
     }
 
     /// <summary>Publishes up to one batch of pending rows; returns how many were read.</summary>
     public async Task<int> PublishBatchAsync(BookingDbContext db, int batchSize, CancellationToken cancellationToken)
     {
-        if (_unmarked.Count >= batchSize * 4)
+        while (_unmarked.Count >= batchSize * 4)
         {
             // Bound what is in flight if the database falls behind.
-            await _marking;
+            await _marked.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
         // Taken before the read: a row that left the set before this point was recorded as sent before the read
@@ -191,8 +197,7 @@ public sealed partial class OutboxRelay(
             }
 
             metrics.EventsProduced.Add(delivered.Count);
-            // Not cancelled by a shutdown: what was delivered is recorded, or it would be published again.
-            _marking = MarkSentAsync(_marking, delivered);
+            _delivered.Writer.TryWrite(delivered);
         }
 
         if (failure is not null)
@@ -204,33 +209,54 @@ public sealed partial class OutboxRelay(
         return pending.Count;
     }
 
-    /// <summary>Records delivered rows as sent, after the previous batch's record (one writer at a time). If that
+    /// <summary>Records delivered rows as sent, all batches delivered since the last time in one statement. If that
     /// fails the rows are published again later, which the consumers' processed-events records make harmless.</summary>
-    private async Task MarkSentAsync(Task previous, List<long> delivered)
+    private async Task RecordSentAsync()
     {
-        await previous;
-        try
+        var reader = _delivered.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-
-            // Through this process's write queue: SQLite's own busy handler sleeps up to 100 ms between tries.
-            using var writeTurn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
-            var sentAt = clock.GetUtcNow();
-            await db.OutboxMessages
-                .Where(m => delivered.Contains(m.Id))
-                .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt), CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            metrics.ProducerErrors.Add(1);
-            LogMarkFailed(ex, delivered.Count);
-        }
-        finally
-        {
-            foreach (var id in delivered)
+            var delivered = new List<long>();
+            while (reader.TryRead(out var batch))
             {
-                _unmarked.TryRemove(id, out _);
+                delivered.AddRange(batch);
+            }
+
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+
+                // Through this process's write queue: SQLite's own busy handler sleeps up to 100 ms between tries.
+                using var writeTurn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
+                var sentAt = clock.GetUtcNow();
+                await db.OutboxMessages
+                    .Where(m => delivered.Contains(m.Id))
+                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                metrics.ProducerErrors.Add(1);
+                LogMarkFailed(ex, delivered.Count);
+            }
+            finally
+            {
+                foreach (var id in delivered)
+                {
+                    _unmarked.TryRemove(id, out _);
+                }
+
+                if (_marked.CurrentCount == 0)
+                {
+                    try
+                    {
+                        _marked.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                        // Already signalled; the waiting relay re-checks the count anyway.
+                    }
+                }
             }
         }
     }
