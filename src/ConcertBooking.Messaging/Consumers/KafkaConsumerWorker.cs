@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -124,10 +125,11 @@ public sealed partial class KafkaConsumerWorker(
                 if (first is not null && !first.IsPartitionEOF)
                 {
                     batch.Add(first);
-                    var lingerUntil = clock.GetTimestamp() + (long)(loop.BatchLinger.TotalSeconds * clock.TimestampFrequency);
+                    // Real time, not the TimeProvider: librdkafka waits in real time.
+                    var lingering = Stopwatch.StartNew();
                     while (batch.Count < loop.MaxBatchSize)
                     {
-                        var left = clock.GetElapsedTime(clock.GetTimestamp(), lingerUntil);
+                        var left = loop.BatchLinger - lingering.Elapsed;
                         var next = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.Zero);
                         if (next is null)
                         {
