@@ -36,5 +36,14 @@ public sealed class SmtpOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How old an undelivered notification must be before the redelivery sweep sends it: well past the
+    /// time the consumer group takes to send it itself, retries included, so the two do not both send it.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the redelivery sweep looks.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RedeliveryInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

@@ -45,6 +45,10 @@ public static class NotificationService
         {
             services.AddScoped<INotificationSender, SmtpNotificationSender>();
             services.AddScoped<NotificationDelivery>();
+            if (runConsumer)
+            {
+                services.AddHostedService<RedeliverySweeper>();
+            }
         }
 
         services.AddConsumerGroup(GroupId, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], runConsumer, (sp, group) =>

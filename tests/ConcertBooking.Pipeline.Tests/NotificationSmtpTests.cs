@@ -4,6 +4,7 @@ using System.Text;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
 using ConcertBooking.Notifications;
+using ConcertBooking.Notifications.Persistence;
 using ConcertBooking.Pipeline.Tests.Support;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
@@ -131,6 +132,35 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
         Assert.Equal($"Seat held: {await NotificationsApi.ConcertNameAsync(admin, concertId)}", Assert.Single(_smtp.To("mail-unlucky@example.com")).Message.Subject);
     }
 
+    [Fact]
+    public async Task A_notification_stored_but_never_sent_is_mailed_by_the_redelivery_sweep()
+    {
+        var fan = await _app.ClientForAsync("mail-orphan@example.com");
+        var fanId = await _app.WithBookingDbAsync(db => db.Users.Where(u => u.Email == "mail-orphan@example.com").Select(u => u.Id).SingleAsync());
+
+        // What a process killed between storing a notification and sending it leaves behind.
+        var eventId = Guid.NewGuid();
+        await _app.WithDbAsync<NotificationsDbContext, int>(db =>
+        {
+            db.Notifications.Add(new Notification
+            {
+                Type = NotificationType.ReservationConfirmation,
+                EventId = eventId,
+                UserId = fanId,
+                Email = "mail-orphan@example.com",
+                Subject = "Seat held: Orphaned",
+                Body = "Stored before a crash.",
+                CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-10),
+            });
+            return db.SaveChangesAsync();
+        });
+
+        await NotificationsApi.WaitForAsync(
+            fan, n => n.SingleOrDefault(x => x.EventId == eventId)?.DeliveredAt is not null, "the orphaned notification to be mailed");
+        var mail = Assert.Single(_smtp.To("mail-orphan@example.com"));
+        Assert.Equal("Seat held: Orphaned", mail.Message.Subject);
+    }
+
     private static string? Header(ConsumeResult<string?, byte[]?> record, string name) =>
         record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
@@ -156,6 +186,7 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
                 ("Notifications:Smtp:From", "ConcertBooking <tickets@concertbooking.dev>"),
                 ("Notifications:Smtp:Tls", "None"),
                 ("Kafka:Retry:Backoff", "00:00:00.200"),
+                ("Notifications:Smtp:RedeliveryInterval", "00:00:00.200"),
             ]);
         }
 

@@ -15,12 +15,21 @@ internal sealed partial class NotificationDelivery(
     TimeProvider clock,
     ILogger<NotificationDelivery> logger)
 {
-    public async Task DeliverPendingAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken)
+    public Task DeliverPendingAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken) =>
+        DeliverAsync(db.Notifications.Where(n => eventIds.Contains(n.EventId) && n.DeliveredAt == null).OrderBy(n => n.Id), cancellationToken);
+
+    /// <summary>Sends what was stored before <paramref name="storedBefore"/> and never delivered: left behind by a
+    /// process that stopped between storing and sending, or by a mail server that was down for longer than the
+    /// retry budget. Returns how many were sent.</summary>
+    public async Task<int> DeliverOverdueAsync(DateTimeOffset storedBefore, int limit, CancellationToken cancellationToken)
     {
-        var pending = await db.Notifications
-            .Where(n => eventIds.Contains(n.EventId) && n.DeliveredAt == null)
-            .OrderBy(n => n.Id)
-            .ToListAsync(cancellationToken);
+        var overdue = db.Notifications.Where(n => n.DeliveredAt == null && n.CreatedAt < storedBefore).OrderBy(n => n.Id).Take(limit);
+        return await DeliverAsync(overdue, cancellationToken);
+    }
+
+    private async Task<int> DeliverAsync(IQueryable<Notification> query, CancellationToken cancellationToken)
+    {
+        var pending = await query.ToListAsync(cancellationToken);
         try
         {
             foreach (var notification in pending)
@@ -39,6 +48,8 @@ internal sealed partial class NotificationDelivery(
                 await db.SaveChangesAsync(CancellationToken.None);
             }
         }
+
+        return pending.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mailed {NotificationType} to {Email} (notification {NotificationId})")]

@@ -1,0 +1,75 @@
+using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Notifications.Delivery;
+
+/// <summary>
+/// Mails notifications that were stored but never sent. The group sends right after storing, so this only finds
+/// what a crash between the two left behind, or what a mail server refused for longer than the retry budget (the
+/// event then sits on the dead-letter topic, but its notification is sent once the server is back). One process at
+/// a time sweeps (a lease in the booking database), so several notification processes do not mail the same one.
+/// </summary>
+internal sealed partial class RedeliverySweeper(
+    IServiceScopeFactory scopes,
+    DatabaseReadiness database,
+    IOptions<SmtpOptions> options,
+    TimeProvider clock,
+    ILogger<RedeliverySweeper> logger) : BackgroundService
+{
+    private const string LeaseName = "notification-redelivery";
+    private const int BatchLimit = 500;
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await database.WaitAsync(stoppingToken);
+        var settings = options.Value;
+        using var timer = new PeriodicTimer(settings.RedeliveryInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SweepAsync(settings, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSweepFailed(ex, settings.RedeliveryInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task SweepAsync(SmtpOptions settings, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var now = clock.GetUtcNow();
+        var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        if (!await booking.TryAcquireAsync(LeaseName, _owner, now, settings.RedeliveryInterval * 3, cancellationToken))
+        {
+            return;
+        }
+
+        var delivery = scope.ServiceProvider.GetRequiredService<NotificationDelivery>();
+        var sent = await delivery.DeliverOverdueAsync(now - settings.RedeliverAfter, BatchLimit, cancellationToken);
+        if (sent > 0)
+        {
+            LogRedelivered(sent);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailed {Count} notifications that were stored but never sent")]
+    private partial void LogRedelivered(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping undelivered notifications failed; next try in {Interval}")]
+    private partial void LogSweepFailed(Exception exception, TimeSpan interval);
+}
