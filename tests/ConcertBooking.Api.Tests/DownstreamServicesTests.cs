@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Infrastructure;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Api.Tests;
 
@@ -37,6 +42,20 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
             () => fan.Http.GetFromJsonAsync<ConcertAnalyticsBody>($"/api/analytics/concerts/{concert.Id}"),
             a => a!.Confirmed == 1);
         Assert.Equal((1L, 0L, 1L, 70_000L), (analytics!.Reservations, analytics.Holds, analytics.Confirmed, analytics.Revenue));
+
+        // Past the retention and processed by every group, the events and their records are pruned (its SQL is
+        // provider-specific enough to run on both).
+        var pruner = ActivatorUtilities.CreateInstance<OutboxPruner>(Api.Services);
+        var left = await WaitForAsync(
+            async () =>
+            {
+                await pruner.PruneAsync(Api.Clock.GetUtcNow().AddMinutes(1), CancellationToken.None);
+                using var scope = Api.Services.CreateScope();
+                return (await scope.ServiceProvider.GetRequiredService<BookingDbContext>().OutboxMessages.CountAsync(),
+                    await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().ProcessedEvents.CountAsync());
+            },
+            counts => counts == (0, 0));
+        Assert.Equal((0, 0), left);
     }
 
     /// <summary>Polls until the read model shows the condition: the groups apply events asynchronously.</summary>

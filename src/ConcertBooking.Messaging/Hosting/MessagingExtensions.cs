@@ -43,6 +43,7 @@ public static class MessagingExtensions
         if (roles.Has(MessagingRoles.Relay))
         {
             services.AddHostedService<OutboxRelay>();
+            services.AddHostedService<OutboxPruner>();
         }
 
         return builder;

@@ -27,6 +27,16 @@ public sealed class OutboxOptions
     /// <summary>Embedded mode: how long publishing pauses while held back.</summary>
     public TimeSpan BackpressureWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long sent events stay in the outbox (and their processed-event records) once every group that
+    /// reads their topic has processed them: the outbox is the replay source for lagging groups and embedded
+    /// restarts, and the records recognise redeliveries, so this matches Kafka's default retention.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often rows past <see cref="Retention"/> are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a relay's publishing lease lasts without renewal before another process takes over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -1,7 +1,6 @@
 using ConcertBooking.Infrastructure.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,41 +17,19 @@ internal sealed partial class RedeliverySweeper(
     DatabaseReadiness database,
     IOptions<SmtpOptions> options,
     TimeProvider clock,
-    ILogger<RedeliverySweeper> logger) : BackgroundService
+    ILogger<RedeliverySweeper> logger) : PeriodicDatabaseWork(database, clock, logger)
 {
     private const string LeaseName = "notification-redelivery";
     private const int BatchLimit = 500;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await database.WaitAsync(stoppingToken);
-        var settings = options.Value;
-        using var timer = new PeriodicTimer(settings.RedeliveryInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(settings, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogSweepFailed(ex, settings.RedeliveryInterval);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.RedeliveryInterval;
 
-    private async Task SweepAsync(SmtpOptions settings, CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         if (!await booking.TryAcquireAsync(LeaseName, _owner, now, settings.RedeliveryInterval * 3, cancellationToken))
         {
@@ -69,7 +46,4 @@ internal sealed partial class RedeliverySweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mailed {Count} notifications that were stored but never sent")]
     private partial void LogRedelivered(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping undelivered notifications failed; next try in {Interval}")]
-    private partial void LogSweepFailed(Exception exception, TimeSpan interval);
 }
