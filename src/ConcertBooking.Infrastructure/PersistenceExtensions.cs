@@ -50,7 +50,8 @@ public static class PersistenceExtensions
         if (options.Provider == DatabaseProvider.Postgres)
         {
             db.UseNpgsql(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking"),
-                npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
+                npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(MicrosecondTimestamps.Instance);
         }
         else
         {

@@ -15,6 +15,19 @@ public abstract class ReservationLifecycleTests(DatabaseProvider provider) : Pro
     private static readonly TimeSpan HoldDuration = TimeSpan.FromMinutes(5);
 
     [ProviderFact]
+    public async Task Times_in_a_response_read_back_the_same_although_the_database_keeps_only_microseconds()
+    {
+        var concert = await Api.CreateConcertAsync(seats: 1, price: 10_000);
+        var fan = await Api.SignInAsync();
+        Api.Clock.Advance(TimeSpan.FromTicks(1_234_567));
+
+        var held = await fan.HeldAsync(concert.Id, (await Api.SeatsAsync(concert.Id))[0].Id);
+        var read = await (await fan.Http.GetAsync($"/api/reservations/{held.Id}")).ReadAsync<ReservationBody>();
+
+        Assert.Equal((held.CreatedAt, held.ExpiresAt), (read.CreatedAt, read.ExpiresAt));
+    }
+
+    [ProviderFact]
     public async Task Another_fans_reservation_is_403_but_an_admin_may_read_it()
     {
         var concert = await Api.CreateConcertAsync(seats: 1, price: 10_000);

@@ -30,8 +30,8 @@ public sealed class BookingApi : WebApplicationFactory<Program>
         _database = database;
     }
 
-    /// <summary>Starts at the current whole second: PostgreSQL keeps microseconds, so a time with finer ticks would
-    /// read back different from what the API answered when it wrote it.</summary>
+    /// <summary>Starts at the current whole second, so the times tests compare are easy to read (sub-microsecond
+    /// times are covered by a test of their own).</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public static async Task<BookingApi> StartAsync(DatabaseProvider provider)
