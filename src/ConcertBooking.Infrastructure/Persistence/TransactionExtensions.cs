@@ -11,14 +11,15 @@ public static class TransactionExtensions
     /// this process's writers (<see cref="SqliteWriteGate"/>) so they queue instead of spinning on the lock.
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(
-        this DbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        this DbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken,
+        WritePriority priority = WritePriority.Foreground)
     {
         if (db.Database.CurrentTransaction is not null)
         {
             return await work(cancellationToken);
         }
 
-        using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
+        using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken, priority);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await work(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -14,6 +14,10 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
 {
     protected TContext Db => db;
 
+    /// <summary>The group's place in the SQLite write queue: behind bookings by default, since a group that waits
+    /// only writes a larger batch next time.</summary>
+    protected virtual WritePriority WritePriority => WritePriority.Background;
+
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var ids = events.Select(e => e.Event.EventId).Distinct().ToList();
@@ -36,7 +40,8 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
                 await db.BulkInsertAsync(fresh.Select(e => ProcessedEvent.Of(groupId, e, now)).ToList(), ct);
                 return saved + fresh.Count;
             },
-            cancellationToken);
+            cancellationToken,
+            WritePriority);
     }
 
     /// <summary>The group's own work for events it has not applied yet, inside the batch's transaction: write

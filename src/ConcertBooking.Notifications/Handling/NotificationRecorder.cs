@@ -14,6 +14,9 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
     : IdempotentEventHandler<NotificationsDbContext>(db, groupId, clock)
 {
     private readonly TimeProvider _clock = clock;
+
+    /// <summary>A fan is waiting for this mail: the group queues with the bookings, not behind them.</summary>
+    protected override WritePriority WritePriority => WritePriority.Foreground;
     private readonly List<Notification> _stored = [];
 
     /// <summary>The notifications this handler stored (inserted in bulk: their database ids are not read back).</summary>
