@@ -103,8 +103,6 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
 
         // An increment in SQL, not read-modify-write: instances of the group on other partitions count into the
         // same hour at the same time.
-        var hourColumn = db.Model.FindEntityType(typeof(HourlyReservations))!.FindProperty(nameof(HourlyReservations.HourStart))!;
-        var toStore = hourColumn.GetTypeMapping().Converter;
         foreach (var (hour, count) in perHour)
         {
             await db.Database.ExecuteSqlRawAsync(
@@ -112,7 +110,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
                 INSERT INTO "AnalyticsHourlyReservations" ("HourStart", "Reservations") VALUES ({0}, {1})
                 ON CONFLICT ("HourStart") DO UPDATE SET "Reservations" = "AnalyticsHourlyReservations"."Reservations" + excluded."Reservations"
                 """,
-                [toStore?.ConvertToProvider(hour) ?? hour, count],
+                [db.Database.ToStored(hour), count],
                 cancellationToken);
         }
     }

@@ -115,12 +115,12 @@ public sealed class DataPlatformServiceTests : IDisposable
         Assert.Equal(lateAt, archive.Single(a => a.EventId == late.EventId).OccurredAt);
 
         // Redelivery: the same bytes again change nothing.
-        var live = await SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl);
+        var live = await AnalyticsApi.SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl);
         var paymentOfA1 = archive.Single(a => a.EventType == EventTypes.PaymentCompleted && a.ReservationId == a1);
         await producer.ProduceAsync(paymentOfA1.Topic, new Message<string, byte[]> { Key = paymentOfA1.Key!, Value = Encoding.UTF8.GetBytes(paymentOfA1.Payload) });
         await producer.ProduceAsync(late.Topic, new Message<string, byte[]> { Key = late.Key, Value = EventSerializer.SerializeToUtf8Bytes(late) });
         await WaitUntilDataPlatformCaughtUpAsync();
-        Assert.Equal(live, await SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
+        Assert.Equal(live, await AnalyticsApi.SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
         Assert.Equal(archive.Count, await WithDataPlatformDbAsync(db => db.ArchivedEvents.CountAsync()));
 
         // As of a moment: only what had happened by then.
@@ -141,7 +141,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         // Rebuilt from the beginning out of Kafka: identical.
         var full = await RebuildAsync(admin, "1970-01-01T00:00:00Z");
         Assert.Equal(("kafka", archive.Count, 0), (full.Source, full.EventsReplayed, full.FromArchive));
-        Assert.Equal(live, await SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
+        Assert.Equal(live, await AnalyticsApi.SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
 
         // From a moment inside a partition's records: librdkafka's mock cluster finds no offset for it (a real broker
         // would), so the archive stands in. Only events from then on count.
@@ -160,7 +160,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         var supplemented = await RebuildAsync(admin, "1970-01-01T00:00:00Z");
         var payments = archive.Count(a => a.Topic == Topics.PaymentEvents);
         Assert.Equal(("kafka+archive", archive.Count, payments), (supplemented.Source, supplemented.EventsReplayed, supplemented.FromArchive));
-        Assert.Equal(live, await SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
+        Assert.Equal(live, await AnalyticsApi.SnapshotAsync(fan1, admin, [concertA, concertB, late.ConcertId], [fan1Id, late.UserId], hourlyUrl));
 
         // The live consumer carries on after rebuilds without repeating anything.
         await Booking.PayAsync(fan1, await Booking.HoldAsync(fan1, concertB, seatsB[0]));
@@ -304,22 +304,6 @@ public sealed class DataPlatformServiceTests : IDisposable
         return problem;
     }
 
-    /// <summary>Every analytics answer for the given concerts, users and hours, for before/after comparisons.</summary>
-    private static async Task<List<string>> SnapshotAsync(HttpClient fan, HttpClient admin, long[] concerts, long[] users, string hourlyUrl)
-    {
-        var answers = new List<string> { await fan.GetStringAsync(hourlyUrl) };
-        foreach (var concert in concerts)
-        {
-            answers.Add(await fan.GetStringAsync($"/api/analytics/concerts/{concert}"));
-        }
-
-        foreach (var user in users)
-        {
-            answers.Add(await admin.GetStringAsync($"/api/analytics/users/{user}"));
-        }
-
-        return answers;
-    }
 
     private Task<UserAnalyticsDto> ExpectedUserFromBookingDbAsync(long userId) => _app.WithBookingDbAsync(async db =>
     {

@@ -165,12 +165,12 @@ public sealed class EndToEndScenarioTests : IDisposable
 
         // A rebuild from the beginning replays every event from Kafka (the poison skipped) and answers identically.
         var users = await Task.WhenAll(fans.Select(NotificationsApi.UserIdAsync));
-        var before = await AnalyticsSnapshotAsync(fans[0], admin, concerts.Select(c => c.ConcertId), users, hourlyUrl);
+        var before = await AnalyticsApi.SnapshotAsync(fans[0], admin, concerts.Select(c => c.ConcertId), users, hourlyUrl);
         var rebuilt = await admin.PostAsync($"/api/admin/read-models/{DataPlatformService.GroupId}/rebuild?from=1970-01-01T00:00:00Z", null);
         Assert.True(rebuilt.StatusCode == HttpStatusCode.OK, await rebuilt.Content.ReadAsStringAsync());
         var summary = (await rebuilt.Content.ReadFromJsonAsync<RebuildSummary>(PipelineApp.Json))!;
         Assert.Equal(("kafka", outbox.Count), (summary.Source, summary.EventsReplayed));
-        Assert.Equal(before, await AnalyticsSnapshotAsync(fans[0], admin, concerts.Select(c => c.ConcertId), users, hourlyUrl));
+        Assert.Equal(before, await AnalyticsApi.SnapshotAsync(fans[0], admin, concerts.Select(c => c.ConcertId), users, hourlyUrl));
 
         int Count(string eventType) => outbox.Count(m => m.EventType == eventType);
 
@@ -286,12 +286,12 @@ public sealed class EndToEndScenarioTests : IDisposable
         var firstHold = database.Query("SELECT MIN(\"CreatedAt\") FROM \"Reservations\"", r => r.GetInt64(0)).Single();
         var hourlyUrl = $"/api/analytics/reservations/hourly?from={Iso(HourlyReservations.HourOf(new DateTimeOffset(firstHold, TimeSpan.Zero)))}&to={Iso(DateTimeOffset.UtcNow.AddHours(1))}";
         var users = reservations.Select(r => r.UserId).Distinct().Order().ToArray();
-        var before = await AnalyticsSnapshotAsync(reader, admin2, concerts.Select(c => c.ConcertId), users, hourlyUrl);
+        var before = await AnalyticsApi.SnapshotAsync(reader, admin2, concerts.Select(c => c.ConcertId), users, hourlyUrl);
         var rebuilt = await admin2.PostAsync($"/api/admin/read-models/{DataPlatformService.GroupId}/rebuild?from=1970-01-01T00:00:00Z", null);
         Assert.True(rebuilt.StatusCode == HttpStatusCode.OK, await rebuilt.Content.ReadAsStringAsync());
         var summary = (await rebuilt.Content.ReadFromJsonAsync<RebuildSummary>(PipelineApp.Json))!;
         Assert.Equal((outbox.Count, outbox.Count), (summary.EventsReplayed, summary.FromKafka + summary.FromArchive));
-        Assert.Equal(before, await AnalyticsSnapshotAsync(reader, admin2, concerts.Select(c => c.ConcertId), users, hourlyUrl));
+        Assert.Equal(before, await AnalyticsApi.SnapshotAsync(reader, admin2, concerts.Select(c => c.ConcertId), users, hourlyUrl));
 
         List<Guid> EventIdsOf(string eventType) => outbox.Where(m => m.EventType == eventType).Select(m => m.EventId).Order().ToList();
 
@@ -371,22 +371,6 @@ public sealed class EndToEndScenarioTests : IDisposable
         .OrderByDescending(c => c.Reservations).ThenByDescending(c => c.Confirmed).ThenBy(c => c.ConcertId)
         .ToList();
 
-    /// <summary>Every analytics answer about the scenario, as the endpoints render it, for before/after comparisons.</summary>
-    private static async Task<List<string>> AnalyticsSnapshotAsync(HttpClient fan, HttpClient admin, IEnumerable<long> concerts, long[] users, string hourlyUrl)
-    {
-        var answers = new List<string> { await fan.GetStringAsync(hourlyUrl) };
-        foreach (var concert in concerts)
-        {
-            answers.Add(await fan.GetStringAsync($"/api/analytics/concerts/{concert}"));
-        }
-
-        foreach (var user in users)
-        {
-            answers.Add(await admin.GetStringAsync($"/api/analytics/users/{user}"));
-        }
-
-        return answers;
-    }
 
     private static Dictionary<long, int> PerUser(IEnumerable<long> userIds) => userIds.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
 

@@ -7,7 +7,27 @@ internal sealed class BenchDatabase(string dataDirectory)
 {
     private readonly string _connectionString = $"Data Source={Path.Combine(dataDirectory, "concertbooking.db")};Mode=ReadOnly";
 
-    public async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    public Task<long> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        RunAsync(sql, parameters, async command =>
+            await command.ExecuteScalarAsync(cancellationToken) is { } result and not DBNull
+                ? Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture)
+                : 0, cancellationToken);
+
+    public Task<List<long>> ColumnAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        RunAsync(sql, parameters, async command =>
+        {
+            var values = new List<long>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                values.Add(reader.GetInt64(0));
+            }
+
+            return values;
+        }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(
+        string sql, (string Name, object Value)[] parameters, Func<SqliteCommand, Task<T>> run, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -18,28 +38,7 @@ internal sealed class BenchDatabase(string dataDirectory)
             command.Parameters.AddWithValue(name, value);
         }
 
-        return await command.ExecuteScalarAsync(cancellationToken) is { } result and not DBNull ? Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
-
-    public async Task<List<long>> ColumnAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var values = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            values.Add(reader.GetInt64(0));
-        }
-
-        return values;
+        return await run(command);
     }
 
     public Task<long> PendingAsync(CancellationToken ct) =>

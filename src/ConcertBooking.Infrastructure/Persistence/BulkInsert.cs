@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -17,6 +16,8 @@ public static class BulkInsert
 {
     /// <summary>Stays well under SQLite's and PostgreSQL's limits on parameters per statement.</summary>
     private const int MaxParametersPerStatement = 4_000;
+
+    private static string ParameterName(int row, int column) => $"@p{row}_{column}";
 
     public static async Task BulkInsertAsync<T>(this DbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken)
         where T : class
@@ -53,28 +54,26 @@ public static class BulkInsert
             var rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParametersPerStatement / columns.Count);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
+            var statementRows = 0;
             foreach (var chunk in rows.Chunk(rowsPerStatement))
             {
-                var sql = new StringBuilder(prefix, prefix.Length + chunk.Length * columns.Count * 8);
+                // Every chunk but the last has the same size, so the statement is built once or twice, and on
+                // SQLite stays prepared across rows.
+                if (chunk.Length != statementRows)
+                {
+                    statementRows = chunk.Length;
+                    command.CommandText = prefix + string.Join(", ", Enumerable.Range(0, chunk.Length).Select(r =>
+                        "(" + string.Join(", ", columns.Select((_, c) => ParameterName(r, c))) + ")"));
+                }
+
                 command.Parameters.Clear();
                 for (var r = 0; r < chunk.Length; r++)
                 {
-                    sql.Append(r == 0 ? "(" : ", (");
                     for (var c = 0; c < columns.Count; c++)
                     {
                         var (property, _, mapping, getter) = columns[c];
-                        var name = $"@p{r}_{c}";
-                        sql.Append(c == 0 ? name : ", " + name);
-                        command.Parameters.Add(mapping.CreateParameter(command, name, getter.GetClrValueUsingContainingEntity(chunk[r]), property.IsNullable));
+                        command.Parameters.Add(mapping.CreateParameter(command, ParameterName(r, c), getter.GetClrValueUsingContainingEntity(chunk[r]), property.IsNullable));
                     }
-
-                    sql.Append(')');
-                }
-
-                var text = sql.ToString();
-                if (command.CommandText != text)
-                {
-                    command.CommandText = text;
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken);

@@ -10,6 +10,10 @@ public static class DbConventions
 
     public static bool IsSqlite(this DatabaseFacade database) => database.ProviderName == SqliteProvider;
 
+    /// <summary>A timestamp as these conventions store it, for raw SQL: UTC ticks on SQLite, as is elsewhere.</summary>
+    public static object ToStored(this DatabaseFacade database, DateTimeOffset value) =>
+        database.IsSqlite() ? value.UtcTicks : value;
+
     public static void Apply(ModelConfigurationBuilder configurationBuilder, DatabaseFacade database)
     {
         if (database.IsSqlite())

@@ -47,7 +47,7 @@ public static class SqliteWriteGate
         private readonly LinkedList<TaskCompletionSource> _background = [];
         private bool _held;
 
-        public Task WaitAsync(WritePriority priority, CancellationToken cancellationToken)
+        public async Task WaitAsync(WritePriority priority, CancellationToken cancellationToken)
         {
             TaskCompletionSource waiter;
             LinkedListNode<TaskCompletionSource> node;
@@ -56,33 +56,28 @@ public static class SqliteWriteGate
                 if (!_held)
                 {
                     _held = true;
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 node = (priority == WritePriority.Foreground ? _foreground : _background).AddLast(waiter);
             }
 
-            if (cancellationToken.CanBeCanceled)
+            await using var cancellation = cancellationToken.Register(() =>
             {
-                var registration = cancellationToken.Register(() =>
+                lock (_lock)
                 {
-                    lock (_lock)
+                    if (node.List is null)
                     {
-                        if (node.List is null)
-                        {
-                            return; // Already handed the turn.
-                        }
-
-                        node.List.Remove(node);
+                        return; // Already handed the turn: it is the caller's to pass on.
                     }
 
-                    waiter.TrySetCanceled(cancellationToken);
-                });
-                _ = waiter.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
-            }
+                    node.List.Remove(node);
+                }
 
-            return waiter.Task;
+                waiter.TrySetCanceled(cancellationToken);
+            });
+            await waiter.Task;
         }
 
         public void Release()

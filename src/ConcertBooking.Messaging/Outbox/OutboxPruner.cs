@@ -33,6 +33,7 @@ public sealed partial class OutboxPruner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var storedCutoff = db.Database.ToStored(cutoff);
         var outbox = 0;
         foreach (var readers in groups
             .SelectMany(g => g.Topics.Select(t => (Topic: t, g.GroupId)))
@@ -41,7 +42,6 @@ public sealed partial class OutboxPruner(
             // One EXISTS per group that reads the topic: the group ids are this system's own names.
             var topic = readers.Key;
             var groupIds = readers.Distinct().ToList();
-            var cutoffValue = ToStore(db, cutoff);
             var everyGroup = string.Concat(groupIds.Select((_, i) =>
                 " AND EXISTS (SELECT 1 FROM \"ProcessedEvents\" p WHERE p.\"GroupId\" = {" + (i + 2) + "} AND p.\"EventId\" = o.\"EventId\")"));
             var sql = """
@@ -52,7 +52,7 @@ public sealed partial class OutboxPruner(
 
                     LIMIT {Chunk})
                 """;
-            object[] parameters = [topic, cutoffValue, .. groupIds];
+            object[] parameters = [topic, storedCutoff, .. groupIds];
             outbox += await DeleteInChunksAsync(db, () => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken), cancellationToken);
         }
 
@@ -60,7 +60,7 @@ public sealed partial class OutboxPruner(
             $"""
             DELETE FROM "ProcessedEvents" WHERE ("GroupId", "EventId") IN (
                 SELECT p."GroupId", p."EventId" FROM "ProcessedEvents" p
-                WHERE p."ProcessedAt" < {ToStore(db, cutoff)}
+                WHERE p."ProcessedAt" < {storedCutoff}
                   AND NOT EXISTS (SELECT 1 FROM "OutboxMessages" o WHERE o."EventId" = p."EventId")
                 LIMIT {Chunk})
             """,
@@ -91,10 +91,6 @@ public sealed partial class OutboxPruner(
         }
     }
 
-    /// <summary>Timestamps as the model stores them (UTC ticks on SQLite, timestamptz on PostgreSQL).</summary>
-    private static object ToStore(DbContext db, DateTimeOffset value) =>
-        db.Model.FindEntityType(typeof(ProcessedEvent))!.FindProperty(nameof(ProcessedEvent.ProcessedAt))!
-            .GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Outbox} outbox rows and {Processed} processed-event records older than {Cutoff}")]
     private partial void LogPruned(int outbox, int processed, DateTimeOffset cutoff);

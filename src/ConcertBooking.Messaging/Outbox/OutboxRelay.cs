@@ -44,7 +44,7 @@ public sealed partial class OutboxRelay(
     // records them, every batch delivered meanwhile in one statement.
     private readonly ConcurrentDictionary<long, byte> _unmarked = new();
     private readonly Channel<List<long>> _delivered = Channel.CreateUnbounded<List<long>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly SemaphoreSlim _marked = new(0, 1);
+    private readonly OutboxSignal _recorded = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -127,7 +127,7 @@ public sealed partial class OutboxRelay(
         while (_unmarked.Count >= batchSize * 4)
         {
             // Bound what is in flight if the database falls behind.
-            await _marked.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await _recorded.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
         // Taken before the read: a row that left the set before this point was recorded as sent before the read
@@ -246,17 +246,7 @@ public sealed partial class OutboxRelay(
                     _unmarked.TryRemove(id, out _);
                 }
 
-                if (_marked.CurrentCount == 0)
-                {
-                    try
-                    {
-                        _marked.Release();
-                    }
-                    catch (SemaphoreFullException)
-                    {
-                        // Already signalled; the waiting relay re-checks the count anyway.
-                    }
-                }
+                _recorded.Notify();
             }
         }
     }
