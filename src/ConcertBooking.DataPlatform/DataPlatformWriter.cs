@@ -35,13 +35,13 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
     {
         // The group's processed-events records already keep repeats out; this also covers a rebuild, which may
         // replay events the archive has.
-        var ids = events.Select(e => e.Event.EventId).ToList();
+        var ids = events.Select(e => e.EventId).ToList();
         var archived = (await db.ArchivedEvents
             .Where(a => ids.Contains(a.EventId))
             .Select(a => a.EventId)
             .ToListAsync(cancellationToken)).ToHashSet();
         var now = clock.GetUtcNow();
-        await db.BulkInsertAsync(events.Where(e => archived.Add(e.Event.EventId)).Select(e => ArchivedEvent.From(e, now)).ToList(), cancellationToken);
+        await db.BulkInsertAsync(events.Where(e => archived.Add(e.EventId)).Select(e => ArchivedEvent.From(e, now)).ToList(), cancellationToken);
     }
 
     private async Task ApplyToReservationsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)

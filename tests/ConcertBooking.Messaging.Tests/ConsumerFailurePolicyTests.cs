@@ -76,6 +76,62 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Record_whose_value_is_not_the_event_its_headers_name_goes_to_the_DLT_without_retries()
+    {
+        // The runtime reads a record's identity from its headers and decodes the value only when the handler asks:
+        // a value that turns out unreadable then must be as poisonous as garbage caught up front.
+        using var cluster = await TestCluster.StartAsync();
+        const string group = "poison-late";
+        var announced = TestEvents.ReservationCreated();
+        var mistyped = EventSerializer.Serialize(announced).Replace(
+            $"\"seatId\":{announced.SeatId}", "\"seatId\":\"eleven\"", StringComparison.Ordinal);
+        Assert.NotEqual(EventSerializer.Serialize(announced), mistyped);
+        var impostor = TestEvents.ReservationCreated();
+        var valid = TestEvents.ReservationCreated();
+        using (var producer = TestClients.Producer(cluster.BootstrapServers))
+        {
+            await producer.ProduceAsync(new TopicPartition(Topic, 0), WithHeadersOf(announced, mistyped));
+
+            // Well-formed, but not the event the headers name.
+            await producer.ProduceAsync(new TopicPartition(Topic, 0), WithHeadersOf(announced, EventSerializer.Serialize(impostor)));
+            await producer.ProduceAsync(valid, partition: 0);
+        }
+
+        var handler = new TestEventHandler();
+        await using var host = MessagingTestHost.Create(cluster, output, "consumer",
+            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+        await host.StartAsync();
+
+        await Eventually.WaitUntilAsync(() => handler.HasHandled(valid.EventId), "the event behind the two bad records is handled");
+        await Eventually.WaitUntilAsync(
+            () => KafkaProbe.ReadAll(cluster.BootstrapServers, DeadLetterTopic).Count == 2, "both bad records are on the DLT");
+
+        var deadLetters = KafkaProbe.ReadAll(cluster.BootstrapServers, DeadLetterTopic);
+        Assert.Equal([mistyped, EventSerializer.Serialize(impostor)], deadLetters.Select(d => Encoding.UTF8.GetString(d.Message.Value!)));
+        Assert.All(deadLetters, d =>
+        {
+            Assert.Equal("0", d.Header(KafkaHeaders.DeadLetterAttempts));
+            Assert.Equal(announced.EventId.ToString(), d.Header(KafkaHeaders.EventId));
+            var exceptionType = typeof(JsonException).Assembly.GetType(d.Header(KafkaHeaders.DeadLetterExceptionType)!);
+            Assert.True(exceptionType?.IsAssignableTo(typeof(JsonException)), $"{d.Header(KafkaHeaders.DeadLetterExceptionType)} is not a JsonException.");
+        });
+        Assert.Empty(handler.FailedAttempts);
+        Assert.False(handler.HasHandled(announced.EventId));
+        Assert.False(handler.HasHandled(impostor.EventId));
+    }
+
+    private static Message<string, string> WithHeadersOf(IntegrationEvent @event, string value) => new()
+    {
+        Key = @event.Key,
+        Value = value,
+        Headers = new Headers
+        {
+            { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(@event.EventType) },
+            { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(@event.EventId.ToString()) },
+        },
+    };
+
+    [Fact]
     public async Task Failing_event_is_retried_at_the_backoff_then_parked_and_the_events_behind_it_are_handled()
     {
         using var cluster = await TestCluster.StartAsync();

@@ -54,10 +54,12 @@ internal sealed class TestEventHandler : IEventBatchHandler
             throw new InvalidOperationException($"The test handler refuses event {poison.Event.EventId}.");
         }
 
-        foreach (var consumed in events)
+        // All or nothing, as a handler's transaction: every event is read before any is recorded.
+        var decoded = events.Select(e => (Consumed: e, e.Event)).ToList();
+        foreach (var (consumed, @event) in decoded)
         {
             Handled.Enqueue(consumed);
-            _handledCount.AddOrUpdate(consumed.Event.EventId, 1, static (_, n) => n + 1);
+            _handledCount.AddOrUpdate(@event.EventId, 1, static (_, n) => n + 1);
         }
     }
 }

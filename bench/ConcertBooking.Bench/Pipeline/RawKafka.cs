@@ -1,14 +1,17 @@
 using System.Diagnostics;
-using System.Text;
-using ConcertBooking.Contracts;
+using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Bench.Pipeline;
 
-internal sealed record RawResult(int Produced, TimeSpan ProduceTime, int Consumed, TimeSpan ConsumeTime, TimeSpan GroupJoin)
+internal sealed record RawProduceResult(int Produced, TimeSpan ProduceTime)
 {
     public double ProducePerSecond => Produced / ProduceTime.TotalSeconds;
+}
 
+internal sealed record RawConsumeResult(int Consumed, TimeSpan ConsumeTime, TimeSpan GroupJoin)
+{
     public double ConsumePerSecond => Consumed / ConsumeTime.TotalSeconds;
 }
 
@@ -18,13 +21,11 @@ internal static class RawKafka
 {
     public const string Topic = "bench-raw";
 
-    public static async Task<RawResult> RunAsync(string bootstrapServers, int count, CancellationToken cancellationToken)
+    public static RawProduceResult Produce(string bootstrapServers, int count, CancellationToken cancellationToken)
     {
-        var values = Enumerable.Range(0, count).Select(_ =>
-        {
-            var e = BenchEvents.Create();
-            return (e.Key, Value: Encoding.UTF8.GetBytes(EventSerializer.Serialize(e)));
-        }).ToArray();
+        // The very records the relay would publish for these events (key, value and headers), so the ceiling and
+        // the groups read the same bytes.
+        var messages = Enumerable.Range(0, count).Select(_ => OutboxRelay.ToKafkaMessage(OutboxMessage.From(BenchEvents.Create()))).ToArray();
 
         var producerConfig = new ProducerConfig
         {
@@ -37,39 +38,40 @@ internal static class RawKafka
             CompressionType = CompressionType.Lz4,
         };
         var produceTime = Stopwatch.StartNew();
-        using (var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build())
+        using var producer = new ProducerBuilder<string, byte[]>(producerConfig).Build();
+        var failed = 0;
+        foreach (var message in messages)
         {
-            var failed = 0;
-            foreach (var (key, value) in values)
+            while (true)
             {
-                while (true)
+                try
                 {
-                    try
+                    producer.Produce(Topic, message, r =>
                     {
-                        producer.Produce(Topic, new Message<string, byte[]> { Key = key, Value = value }, r =>
+                        if (r.Error.IsError)
                         {
-                            if (r.Error.IsError)
-                            {
-                                Interlocked.Increment(ref failed);
-                            }
-                        });
-                        break;
-                    }
-                    catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
+                            Interlocked.Increment(ref failed);
+                        }
+                    });
+                    break;
                 }
-            }
-
-            producer.Flush(cancellationToken);
-            produceTime.Stop();
-            if (failed > 0)
-            {
-                throw new InvalidOperationException($"{failed} raw records failed to deliver.");
+                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
             }
         }
 
+        producer.Flush(cancellationToken);
+        produceTime.Stop();
+        return failed == 0
+            ? new RawProduceResult(count, produceTime.Elapsed)
+            : throw new InvalidOperationException($"{failed} raw records failed to deliver.");
+    }
+
+    /// <summary>Reads the topic from the start in a fresh group: first record to last (the group join excluded).</summary>
+    public static Task<RawConsumeResult> ConsumeAsync(string bootstrapServers, int count, CancellationToken cancellationToken)
+    {
         var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -80,7 +82,7 @@ internal static class RawKafka
             SessionTimeoutMs = 6000,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         };
-        return await Task.Run(() =>
+        return Task.Run(() =>
         {
             using var consumer = new ConsumerBuilder<string, byte[]>(consumerConfig).Build();
             var subscribed = Stopwatch.StartNew();
@@ -106,7 +108,7 @@ internal static class RawKafka
             }
 
             consumer.Close();
-            return new RawResult(count, produceTime.Elapsed, consumed, last - first, first);
+            return new RawConsumeResult(consumed, last - first, first);
         }, cancellationToken);
     }
 }

@@ -151,8 +151,8 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
             // Records past the end were published after the read began; the live consumer handles them.
             if (record.IsPartitionEOF || record.Offset.Value >= end
                 || Decode(record) is not { } consumed
-                || consumed.Event.OccurredAt < from
-                || !seen.Add(consumed.Event.EventId))
+                || consumed.OccurredAt < from
+                || !seen.Add(consumed.EventId))
             {
                 continue;
             }

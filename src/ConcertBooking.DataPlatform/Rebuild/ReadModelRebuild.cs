@@ -152,7 +152,7 @@ public sealed partial class ReadModelRebuild(
         HashSet<Guid> replayed,
         CancellationToken cancellationToken)
     {
-        var fresh = events.Where(e => replayed.Add(e.Event.EventId)).ToList();
+        var fresh = events.Where(e => replayed.Add(e.EventId)).ToList();
         if (fresh.Count == 0)
         {
             return;
@@ -162,7 +162,7 @@ public sealed partial class ReadModelRebuild(
 
         // The live consumer must not apply these a second time when it reaches them.
         var now = clock.GetUtcNow();
-        rebuilder.Db.Set<ProcessedEvent>().AddRange(fresh.Where(e => processed.Add(e.Event.EventId)).Select(e => ProcessedEvent.Of(groupId, e, now)));
+        rebuilder.Db.Set<ProcessedEvent>().AddRange(fresh.Where(e => processed.Add(e.EventId)).Select(e => ProcessedEvent.Of(groupId, e, now)));
         await rebuilder.Db.SaveChangesAsync(cancellationToken);
         rebuilder.Db.ChangeTracker.Clear();
     }

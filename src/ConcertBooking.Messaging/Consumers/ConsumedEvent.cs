@@ -1,15 +1,97 @@
+using System.Text.Json;
 using ConcertBooking.Contracts;
 
 namespace ConcertBooking.Messaging.Consumers;
 
-/// <summary>An event as a consumer group received it: the event and where it sat in Kafka.</summary>
-public sealed record ConsumedEvent(IntegrationEvent Event, string Topic, int Partition, long Offset, string? Key)
+/// <summary>
+/// An event as a consumer group received it: its id and type, where it sat in Kafka, and the event itself. For a
+/// record the relay published, id and type come from its headers and the value is decoded the first time a handler
+/// asks for <see cref="Event"/>, so the loop's own cost per record stays a small part of consuming it (issue 3).
+/// </summary>
+public sealed class ConsumedEvent
 {
+    private IntegrationEvent? _event;
+
+    /// <summary>An event already decoded (replayed from the outbox or the archive).</summary>
+    public ConsumedEvent(IntegrationEvent @event, string topic, int partition, long offset, string? key)
+        : this(@event.EventId, @event.EventType, topic, partition, offset, key)
+    {
+        _event = @event;
+    }
+
+    private ConsumedEvent(Guid eventId, string eventType, string topic, int partition, long offset, string? key)
+    {
+        EventId = eventId;
+        EventType = eventType;
+        Topic = topic;
+        Partition = partition;
+        Offset = offset;
+        Key = key;
+    }
+
+    public Guid EventId { get; }
+
+    public string EventType { get; }
+
+    public DateTimeOffset OccurredAt => Event.OccurredAt;
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    public long Offset { get; }
+
+    public string? Key { get; }
+
     /// <summary>The record's value exactly as it was on the wire, for groups that keep what they received (an audit
     /// trail must not be a re-serialization that drops fields this version does not know). Empty when the event did
     /// not come from a record.</summary>
     public ReadOnlyMemory<byte> Value { get; init; }
+
+    /// <summary>The event. Throws <see cref="UndecodableEventException"/> when the value is not the event its
+    /// headers announce (broken JSON, a missing or mistyped field); the runtime then dead-letters the record at once.</summary>
+    public IntegrationEvent Event => _event ??= Decode();
+
+    /// <summary>A record whose headers name its event; the value is decoded on demand.</summary>
+    internal static ConsumedEvent FromHeaders(
+        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value };
+
+    internal bool TryDecode(out Exception? error)
+    {
+        try
+        {
+            _ = Event;
+            error = null;
+            return true;
+        }
+        catch (UndecodableEventException ex)
+        {
+            error = ex.InnerException ?? ex;
+            return false;
+        }
+    }
+
+    private IntegrationEvent Decode()
+    {
+        try
+        {
+            var decoded = EventSerializer.Deserialize(Value.Span);
+            return decoded.EventId == EventId && decoded.EventType == EventType
+                ? decoded
+                : throw new JsonException($"The value is a {decoded.EventType} {decoded.EventId}, not what the headers say.");
+        }
+        catch (JsonException ex)
+        {
+            throw new UndecodableEventException(this, ex);
+        }
+    }
 }
+
+/// <summary>A record whose headers name an event its value does not hold: poison, dead-lettered without retries,
+/// since retrying cannot make it readable.</summary>
+public sealed class UndecodableEventException(ConsumedEvent consumed, JsonException error)
+    : Exception($"{consumed.Topic} [{consumed.Partition}] @{consumed.Offset} ({consumed.EventType} {consumed.EventId}) cannot be decoded: {error.Message}", error);
 
 /// <summary>
 /// A consumer group's business logic. It gets events in batches (one per poll) so that it can do one database

@@ -1,5 +1,8 @@
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using ConcertBooking.Contracts;
+using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Consumers;
 
@@ -10,7 +13,7 @@ internal enum DecodeOutcome
     Poison,
 }
 
-internal readonly record struct Decoded(DecodeOutcome Outcome, IntegrationEvent? Event, string? EventType, Exception? Error);
+internal readonly record struct Decoded(DecodeOutcome Outcome, ConsumedEvent? Event, string? EventType, Exception? Error);
 
 /// <summary>
 /// Tells three kinds of record apart: events we know; well-formed events of a type we do not know (a newer producer:
@@ -19,7 +22,7 @@ internal readonly record struct Decoded(DecodeOutcome Outcome, IntegrationEvent?
 /// </summary>
 internal static class EventDecoder
 {
-    private static readonly HashSet<string> KnownTypes =
+    private static readonly string[] KnownTypes =
     [
         EventTypes.ReservationCreated,
         EventTypes.ReservationCancelled,
@@ -28,18 +31,55 @@ internal static class EventDecoder
         EventTypes.ConcertSoldOut,
     ];
 
-    public static Decoded Decode(byte[]? value)
+    /// <summary>
+    /// A record the relay published names its event in the <c>eventType</c> and <c>eventId</c> headers: that is all
+    /// the runtime needs, and the value is decoded only when a handler reads the event (a value that turns out not
+    /// to be that event is poison then). A record without those headers (kcat, another producer) is decoded here.
+    /// </summary>
+    public static Decoded Decode(ConsumeResult<string?, byte[]?> record)
     {
+        var value = record.Message.Value;
         if (value is null || value.Length == 0)
         {
             return new(DecodeOutcome.Poison, null, null, new JsonException("The record has no value."));
         }
 
+        var headers = record.Message.Headers;
+        if (headers is not null
+            && headers.TryGetLastBytes(KafkaHeaders.EventType, out var typeHeader)
+            && headers.TryGetLastBytes(KafkaHeaders.EventId, out var idHeader)
+            && Utf8Parser.TryParse(idHeader, out Guid eventId, out var consumed, 'D') && consumed == idHeader.Length)
+        {
+            return KnownType(typeHeader) is { } known
+                ? new(DecodeOutcome.Event, ConsumedEvent.FromHeaders(eventId, known, value, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key), known, null)
+                : new(DecodeOutcome.UnknownType, null, Encoding.UTF8.GetString(typeHeader), null);
+        }
+
+        return DecodeValue(record, value);
+    }
+
+    private static string? KnownType(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var type in KnownTypes)
+        {
+            if (Ascii.Equals(utf8, type))
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
+    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value)
+    {
         try
         {
-            // The common case in one pass; the failures are told apart below.
             var @event = EventSerializer.Deserialize(value);
-            return new(DecodeOutcome.Event, @event, @event.EventType, null);
+            return new(DecodeOutcome.Event, new ConsumedEvent(@event, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
+            {
+                Value = value,
+            }, @event.EventType, null);
         }
         catch (JsonException ex)
         {
@@ -69,7 +109,7 @@ internal static class EventDecoder
             return new(DecodeOutcome.Poison, null, null, new JsonException("The record has no eventType.", deserializeError));
         }
 
-        return KnownTypes.Contains(eventType)
+        return Array.IndexOf(KnownTypes, eventType) >= 0
             ? new(DecodeOutcome.Poison, null, eventType, deserializeError)
             : new(DecodeOutcome.UnknownType, null, eventType, null);
     }

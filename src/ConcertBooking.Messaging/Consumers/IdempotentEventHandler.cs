@@ -20,7 +20,7 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
 
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        var ids = events.Select(e => e.Event.EventId).Distinct().ToList();
+        var ids = events.Select(e => e.EventId).Distinct().ToList();
         await db.InTransactionAsync(
             async ct =>
             {
@@ -28,7 +28,7 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
                     .Where(p => p.GroupId == groupId && ids.Contains(p.EventId))
                     .Select(p => p.EventId)
                     .ToListAsync(ct)).ToHashSet();
-                var fresh = events.Where(e => applied.Add(e.Event.EventId)).ToList();
+                var fresh = events.Where(e => applied.Add(e.EventId)).ToList();
                 if (fresh.Count == 0)
                 {
                     return 0;

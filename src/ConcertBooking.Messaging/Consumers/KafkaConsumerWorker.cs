@@ -26,7 +26,6 @@ public sealed partial class KafkaConsumerWorker(
     TimeProvider clock,
     ILogger<KafkaConsumerWorker> logger) : BackgroundService
 {
-    private const int ParallelDecodeThreshold = 256;
     private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = [];
 
     // The offset each assigned partition should deliver next; a record beyond it means the cluster dropped records
@@ -115,15 +114,14 @@ public sealed partial class KafkaConsumerWorker(
         _expected.Clear();
         consumer.Subscribe(registration.Topics);
         var lastCommit = clock.GetUtcNow();
-        var batch = new List<ConsumeResult<string?, byte[]?>>(loop.MaxBatchSize);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                batch.Clear();
                 var first = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 if (first is not null && !first.IsPartitionEOF)
                 {
+                    var batch = new ConsumedBatch(_expected);
                     batch.Add(first);
                     // Real time, not the TimeProvider: librdkafka waits in real time.
                     var lingering = Stopwatch.StartNew();
@@ -144,12 +142,12 @@ public sealed partial class KafkaConsumerWorker(
 
                     // The batch is finished even when shutdown begins meanwhile (graceful drain), unless a record
                     // is failing: then the batch is left uncommitted for the next owner (see HandleWithRetriesAsync).
-                    CatchUpGapsAsync(batch, stoppingToken).GetAwaiter().GetResult();
+                    CatchUpGapsAsync(batch.Gaps, stoppingToken).GetAwaiter().GetResult();
                     ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
-                    foreach (var record in batch)
+                    foreach (var (partition, next) in batch.NextOffsets)
                     {
-                        _uncommitted[record.TopicPartition] = new TopicPartitionOffset(record.TopicPartition, record.Offset + 1);
-                        _expected[record.TopicPartition] = record.Offset + 1;
+                        _uncommitted[partition] = new TopicPartitionOffset(partition, next);
+                        _expected[partition] = next;
                     }
                 }
 
@@ -191,22 +189,8 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
-    private async Task CatchUpGapsAsync(List<ConsumeResult<string?, byte[]?>> batch, CancellationToken stoppingToken)
+    private async Task CatchUpGapsAsync(List<(TopicPartition Partition, long From, long To)> gaps, CancellationToken stoppingToken)
     {
-        // Walk each partition's records in order: only a jump past the offset that should come next is a gap.
-        var gaps = new List<(TopicPartition Partition, long From, long To)>();
-        var next = new Dictionary<TopicPartition, long>();
-        foreach (var record in batch)
-        {
-            if ((next.TryGetValue(record.TopicPartition, out var expected) || _expected.TryGetValue(record.TopicPartition, out expected))
-                && record.Offset.Value > expected)
-            {
-                gaps.Add((record.TopicPartition, expected, record.Offset.Value));
-            }
-
-            next[record.TopicPartition] = record.Offset.Value + 1;
-        }
-
         foreach (var topic in gaps.Select(g => g.Partition.Topic).Distinct())
         {
             foreach (var gap in gaps.Where(g => g.Partition.Topic == topic))
@@ -228,47 +212,22 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
-    private async Task ProcessBatchAsync(List<ConsumeResult<string?, byte[]?>> batch, CancellationToken stoppingToken)
+    private async Task ProcessBatchAsync(ConsumedBatch batch, CancellationToken stoppingToken)
     {
-        // Decoding is most of the loop's own cost; a large batch is decoded on every core (the consume thread
-        // helps), in place, so the order of the batch is kept.
-        var decodedBatch = new Decoded[batch.Count];
-        if (batch.Count >= ParallelDecodeThreshold)
+        foreach (var (record, decoded) in batch.Rejected)
         {
-            Parallel.For(0, batch.Count, i => decodedBatch[i] = EventDecoder.Decode(batch[i].Message.Value));
-        }
-        else
-        {
-            for (var i = 0; i < batch.Count; i++)
+            if (decoded.Outcome == DecodeOutcome.UnknownType)
             {
-                decodedBatch[i] = EventDecoder.Decode(batch[i].Message.Value);
+                metrics.EventsSkipped.Add(1, _groupTag);
+                LogSkipped(registration.GroupId, decoded.EventType, record.TopicPartitionOffset);
+            }
+            else
+            {
+                await DeadLetterAsync(record, decoded.Error!, attempts: 0, stoppingToken);
             }
         }
 
-        var events = new List<(ConsumeResult<string?, byte[]?> Record, ConsumedEvent Event)>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var record = batch[i];
-            var decoded = decodedBatch[i];
-            switch (decoded.Outcome)
-            {
-                case DecodeOutcome.Event:
-                    events.Add((record, new ConsumedEvent(decoded.Event!, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
-                    {
-                        Value = record.Message.Value,
-                    }));
-                    break;
-                case DecodeOutcome.UnknownType:
-                    metrics.EventsSkipped.Add(1, _groupTag);
-                    LogSkipped(registration.GroupId, decoded.EventType, record.TopicPartitionOffset);
-                    break;
-                default:
-                    await DeadLetterAsync(record, decoded.Error!, attempts: 0, stoppingToken);
-                    break;
-            }
-        }
-
-        await HandleWithRetriesAsync(events.Select(e => ((ConsumeResult<string?, byte[]?>?)e.Record, e.Event)).ToList(), stoppingToken);
+        await HandleWithRetriesAsync(batch.Events, stoppingToken);
     }
 
     /// <summary>Handles events as one batch; if that fails, one by one with the retry budget, dead-lettering what
@@ -284,8 +243,9 @@ public sealed partial class KafkaConsumerWorker(
 
         try
         {
-            await HandleAsync(events.Select(e => e.Event).ToList());
-            RecordHandled(events.Select(e => e.Event));
+            var handled = events.Select(e => e.Event).ToList();
+            await HandleAsync(handled);
+            RecordHandled(handled);
             return;
         }
         catch (Exception ex)
@@ -299,6 +259,14 @@ public sealed partial class KafkaConsumerWorker(
         var retry = retryOptions.Value;
         foreach (var (record, consumed) in events)
         {
+            // A record whose envelope was readable but whose event is not: retrying cannot help. (Only records from
+            // Kafka are decoded on demand; events replayed from the outbox arrive decoded, with no record.)
+            if (!consumed.TryDecode(out var undecodable))
+            {
+                await DeadLetterAsync(record!, undecodable!, attempts: 0, stoppingToken);
+                continue;
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -351,13 +319,24 @@ public sealed partial class KafkaConsumerWorker(
         },
     };
 
-    private void RecordHandled(IEnumerable<ConsumedEvent> handled)
+    private void RecordHandled(IReadOnlyCollection<ConsumedEvent> handled)
     {
+        metrics.EventsConsumed.Add(handled.Count, _groupTag);
+
+        // The latency needs each event's time, which a handler that never read the event has not decoded yet:
+        // only worth it when someone collects the histogram.
+        if (!metrics.CommitToHandled.Enabled)
+        {
+            return;
+        }
+
         var now = clock.GetUtcNow();
         foreach (var consumed in handled)
         {
-            metrics.EventsConsumed.Add(1, _groupTag);
-            metrics.CommitToHandled.Record((now - consumed.Event.OccurredAt).TotalMilliseconds, _groupTag);
+            if (consumed.TryDecode(out _))
+            {
+                metrics.CommitToHandled.Record((now - consumed.OccurredAt).TotalMilliseconds, _groupTag);
+            }
         }
     }
 

@@ -29,12 +29,12 @@ public sealed class ProcessedEvent
     public static ProcessedEvent Of(string groupId, ConsumedEvent consumed, DateTimeOffset processedAt) => new()
     {
         GroupId = groupId,
-        EventId = consumed.Event.EventId,
-        EventType = consumed.Event.EventType,
+        EventId = consumed.EventId,
+        EventType = consumed.EventType,
         Topic = consumed.Topic,
         Partition = consumed.Partition,
         Offset = consumed.Offset,
-        OccurredAt = consumed.Event.OccurredAt,
+        OccurredAt = consumed.OccurredAt,
         ProcessedAt = processedAt,
     };
 }

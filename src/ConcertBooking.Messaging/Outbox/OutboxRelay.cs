@@ -275,7 +275,8 @@ public sealed partial class OutboxRelay(
         return replayed;
     }
 
-    internal static Message<string, byte[]> ToKafkaMessage(OutboxMessage row) => new()
+    /// <summary>The record the relay publishes for an outbox row: key, the JSON as committed, and the headers.</summary>
+    public static Message<string, byte[]> ToKafkaMessage(OutboxMessage row) => new()
     {
         Key = row.Key,
         Value = Encoding.UTF8.GetBytes(row.Payload),

@@ -30,7 +30,7 @@ internal sealed partial class NotificationGroupHandler(
 
         // Every event of the batch, including those the recorder skipped as already applied: an earlier attempt
         // may have stored their notifications and then failed to send them.
-        await delivery.DeliverPendingAsync(events.Select(e => e.Event.EventId).Distinct().ToList(), cancellationToken);
+        await delivery.DeliverPendingAsync(events.Select(e => e.EventId).Distinct().ToList(), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information,
