@@ -3,9 +3,8 @@ using Confluent.Kafka;
 namespace ConcertBooking.Messaging.Consumers;
 
 /// <summary>
-/// The records of one poll, read as they arrive: each record's headers are decoded and its partition's position
-/// tracked right after <c>Consume</c> returns it, while it is still in the CPU cache (a second pass over a thousand
-/// records costs as much again).
+/// The records of one poll. Each partition's position is tracked as records arrive, so the next batch can be read
+/// (and its gaps found) while this one is still being handled.
 /// </summary>
 internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected)
 {
@@ -14,13 +13,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     private long _nextOffset;
     private bool _known;
 
-    public int Count { get; private set; }
-
-    /// <summary>Records holding an event we know, in arrival order.</summary>
-    public List<(ConsumeResult<string?, byte[]?>? Record, ConsumedEvent Event)> Events { get; } = [];
-
-    /// <summary>Records of an unknown type or no event at all, in arrival order.</summary>
-    public List<(ConsumeResult<string?, byte[]?> Record, Decoded Decoded)> Rejected { get; } = [];
+    public List<ConsumeResult<string?, byte[]?>> Records { get; } = [];
 
     /// <summary>Jumps past the offset a partition should have delivered next: records the cluster dropped.</summary>
     public List<(TopicPartition Partition, long From, long To)> Gaps { get; } = [];
@@ -41,17 +34,8 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
 
     public void Add(ConsumeResult<string?, byte[]?> record)
     {
-        Count++;
         Track(record);
-        var decoded = EventDecoder.Decode(record);
-        if (decoded.Outcome == DecodeOutcome.Event)
-        {
-            Events.Add((record, decoded.Event!));
-        }
-        else
-        {
-            Rejected.Add((record, decoded));
-        }
+        Records.Add(record);
     }
 
     // A partition's records arrive in runs: the dictionaries are consulted once a run, not once a record.

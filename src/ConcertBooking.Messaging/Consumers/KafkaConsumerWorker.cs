@@ -33,6 +33,10 @@ public sealed partial class KafkaConsumerWorker(
     private readonly Dictionary<TopicPartition, long> _expected = [];
     private readonly KeyValuePair<string, object?> _groupTag = new("group", registration.GroupId);
 
+    // The batch being handled while the consume thread reads the next one.
+    private Task? _handling;
+    private ConsumedBatch? _handlingBatch;
+
     public string GroupId => registration.GroupId;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -87,6 +91,9 @@ public sealed partial class KafkaConsumerWorker(
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
+                // The batch in flight may hold records of these partitions: finish it first.
+                SettleHandling();
+
                 // Hand over exactly what was handled, so the next owner starts right after it. If that commit fails
                 // the offsets are dropped all the same: committed later, for partitions another member owns by
                 // then, they could move the group backwards. The next owner re-reads a little instead (harmless).
@@ -101,6 +108,9 @@ public sealed partial class KafkaConsumerWorker(
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
+                // Another member owns them already: the batch in flight is finished, but its offsets for them are
+                // dropped below, never committed over the new owner's.
+                SettleHandling();
                 foreach (var partition in partitions)
                 {
                     _uncommitted.Remove(partition.TopicPartition);
@@ -125,7 +135,7 @@ public sealed partial class KafkaConsumerWorker(
                     batch.Add(first);
                     // Real time, not the TimeProvider: librdkafka waits in real time.
                     var lingering = Stopwatch.StartNew();
-                    while (batch.Count < loop.MaxBatchSize)
+                    while (batch.Records.Count < loop.MaxBatchSize)
                     {
                         var left = loop.BatchLinger - lingering.Elapsed;
                         var next = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.Zero);
@@ -140,15 +150,26 @@ public sealed partial class KafkaConsumerWorker(
                         }
                     }
 
-                    // The batch is finished even when shutdown begins meanwhile (graceful drain), unless a record
-                    // is failing: then the batch is left uncommitted for the next owner (see HandleWithRetriesAsync).
-                    CatchUpGapsAsync(batch.Gaps, stoppingToken).GetAwaiter().GetResult();
-                    ProcessBatchAsync(batch, stoppingToken).GetAwaiter().GetResult();
                     foreach (var (partition, next) in batch.NextOffsets)
                     {
-                        _uncommitted[partition] = new TopicPartitionOffset(partition, next);
                         _expected[partition] = next;
                     }
+
+                    // One batch in flight, handled while the next one is read: batches stay in order, and the
+                    // consume thread is never idle behind a handler (or a database) for long.
+                    SettleHandling();
+                    _handlingBatch = batch;
+                    _handling = Task.Run(() => HandleBatchAsync(batch, stoppingToken), CancellationToken.None);
+                }
+                else
+                {
+                    // Nothing new to overlap with.
+                    SettleHandling();
+                }
+
+                if (_handling is { IsCompleted: true })
+                {
+                    SettleHandling();
                 }
 
                 if (_uncommitted.Count > 0 && clock.GetUtcNow() - lastCommit >= loop.CommitInterval)
@@ -160,9 +181,49 @@ public sealed partial class KafkaConsumerWorker(
         }
         finally
         {
+            // Graceful drain: the batch in flight is finished and committed (unless it failed, or a record of it is
+            // failing while shutdown begins: then it stays uncommitted for the next owner).
+            try
+            {
+                SettleHandling();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogBatchAbandoned(ex, registration.GroupId);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down mid-retry: see HandleWithRetriesAsync.
+            }
+
             CommitUncommitted(consumer, only: null);
             consumer.Close();
         }
+    }
+
+    /// <summary>Waits for the batch in flight and marks its offsets handled. A failure propagates: the consumer is
+    /// rebuilt and resumes from the committed offsets.</summary>
+    private void SettleHandling()
+    {
+        if (_handling is not { } handling)
+        {
+            return;
+        }
+
+        var batch = _handlingBatch!;
+        _handling = null;
+        _handlingBatch = null;
+        handling.GetAwaiter().GetResult();
+        foreach (var (partition, next) in batch.NextOffsets)
+        {
+            _uncommitted[partition] = new TopicPartitionOffset(partition, next);
+        }
+    }
+
+    private async Task HandleBatchAsync(ConsumedBatch batch, CancellationToken stoppingToken)
+    {
+        await CatchUpGapsAsync(batch.Gaps, stoppingToken);
+        await ProcessBatchAsync(batch.Records, stoppingToken);
     }
 
     private void CommitUncommitted(IConsumer<string?, byte[]?> consumer, HashSet<TopicPartition>? only)
@@ -212,22 +273,28 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
-    private async Task ProcessBatchAsync(ConsumedBatch batch, CancellationToken stoppingToken)
+    private async Task ProcessBatchAsync(List<ConsumeResult<string?, byte[]?>> records, CancellationToken stoppingToken)
     {
-        foreach (var (record, decoded) in batch.Rejected)
+        var events = new List<(ConsumeResult<string?, byte[]?>? Record, ConsumedEvent Event)>(records.Count);
+        foreach (var record in records)
         {
-            if (decoded.Outcome == DecodeOutcome.UnknownType)
+            var decoded = EventDecoder.Decode(record);
+            switch (decoded.Outcome)
             {
-                metrics.EventsSkipped.Add(1, _groupTag);
-                LogSkipped(registration.GroupId, decoded.EventType, record.TopicPartitionOffset);
-            }
-            else
-            {
-                await DeadLetterAsync(record, decoded.Error!, attempts: 0, stoppingToken);
+                case DecodeOutcome.Event:
+                    events.Add((record, decoded.Event!));
+                    break;
+                case DecodeOutcome.UnknownType:
+                    metrics.EventsSkipped.Add(1, _groupTag);
+                    LogSkipped(registration.GroupId, decoded.EventType, record.TopicPartitionOffset);
+                    break;
+                default:
+                    await DeadLetterAsync(record, decoded.Error!, attempts: 0, stoppingToken);
+                    break;
             }
         }
 
-        await HandleWithRetriesAsync(batch.Events, stoppingToken);
+        await HandleWithRetriesAsync(events, stoppingToken);
     }
 
     /// <summary>Handles events as one batch; if that fails, one by one with the retry budget, dead-lettering what
@@ -391,6 +458,9 @@ public sealed partial class KafkaConsumerWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: the consumer loop failed; restarting it")]
     private partial void LogLoopFailed(Exception exception, string groupId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: the batch in flight at shutdown failed; it stays uncommitted")]
+    private partial void LogBatchAbandoned(Exception exception, string groupId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: committing offsets failed; they stay pending")]
     private partial void LogCommitFailed(Exception exception, string groupId);
