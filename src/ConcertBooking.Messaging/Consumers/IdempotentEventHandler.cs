@@ -20,6 +20,13 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
 
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
+        // Decoded before the transaction: on SQLite it holds the one writer, which must not wait for JSON parsing
+        // (and an undecodable record fails the batch before anything is written).
+        foreach (var consumed in events)
+        {
+            _ = consumed.Event;
+        }
+
         var ids = events.Select(e => e.EventId).Distinct().ToList();
         await db.InTransactionAsync(
             async ct =>
