@@ -155,11 +155,20 @@ public sealed partial class KafkaConsumerWorker(
                         _expected[partition] = next;
                     }
 
-                    // One batch in flight, handled while the next one is read: batches stay in order, and the
-                    // consume thread is never idle behind a handler (or a database) for long.
                     SettleHandling();
                     _handlingBatch = batch;
-                    _handling = Task.Run(() => HandleBatchAsync(batch, stoppingToken), CancellationToken.None);
+                    if (batch.Records.Count >= loop.MaxBatchSize)
+                    {
+                        // A full batch means more is waiting: read the next one while this one is handled (one
+                        // batch in flight, so batches stay in order).
+                        _handling = Task.Run(() => HandleBatchAsync(batch, stoppingToken), CancellationToken.None);
+                    }
+                    else
+                    {
+                        // Nothing waiting: overlapping would only add a thread hop to every event's latency.
+                        _handling = HandleBatchAsync(batch, stoppingToken);
+                        SettleHandling();
+                    }
                 }
                 else
                 {
