@@ -46,7 +46,7 @@ public static class PipelineCommand
 {
     private const string NoopGroup = "bench-noop";
     private const int SteadyCommitters = 8;
-    private const int MeasuredRounds = 3;
+    private const int MeasuredRounds = 5;
     private static readonly string[] RealGroups = [NotificationService.GroupId, RankingService.GroupId, DataPlatformService.GroupId];
     private static readonly string[] AllTopics = [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents];
 
@@ -124,7 +124,7 @@ public static class PipelineCommand
             }
 
             // A hundred-millisecond measurement on two shared cores swings by a third from one run to the next: the
-            // raw loop and the no-op group take turns, three times, and their medians are compared.
+            // raw loop and the no-op group take turns, five times, and their medians are compared.
             var rawRuns = new List<RawConsumeResult>();
             var noopRuns = new List<(double Rate, NoopProbe Probe, TimeSpan Wall)>();
             NoopProbe probe = null!;
