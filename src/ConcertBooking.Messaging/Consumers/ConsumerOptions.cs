@@ -28,6 +28,12 @@ public sealed class ConsumerLoopOptions
     /// all of them share one writer.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Batches of at least this many records (a backlog; at a steady trickle a batch holds a few) are
+    /// handled while the consumer reads the next one. Smaller ones are handled on the consumer's thread, which spares
+    /// each event a thread hop.</summary>
+    [Range(1, 100_000)]
+    public int OverlapFrom { get; set; } = 100;
+
     /// <summary>How often handled offsets are committed, besides on revocation and shutdown.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

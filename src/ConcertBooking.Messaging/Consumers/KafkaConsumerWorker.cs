@@ -157,15 +157,15 @@ public sealed partial class KafkaConsumerWorker(
 
                     SettleHandling();
                     _handlingBatch = batch;
-                    if (batch.Records.Count >= loop.MaxBatchSize)
+                    if (batch.Records.Count >= loop.OverlapFrom)
                     {
-                        // A full batch means more is waiting: read the next one while this one is handled (one
-                        // batch in flight, so batches stay in order).
+                        // A large batch means a backlog: read the next one while this one is handled (one batch in
+                        // flight, so batches stay in order).
                         _handling = Task.Run(() => HandleBatchAsync(batch, stoppingToken), CancellationToken.None);
                     }
                     else
                     {
-                        // Nothing waiting: overlapping would only add a thread hop to every event's latency.
+                        // Steady traffic: overlapping would only add a thread hop to every event's latency.
                         _handling = HandleBatchAsync(batch, stoppingToken);
                         SettleHandling();
                     }
