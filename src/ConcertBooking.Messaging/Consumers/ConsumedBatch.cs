@@ -18,19 +18,8 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     /// <summary>Jumps past the offset a partition should have delivered next: records the cluster dropped.</summary>
     public List<(TopicPartition Partition, long From, long To)> Gaps { get; } = [];
 
-    /// <summary>The offset each partition of the batch delivers next.</summary>
-    public IReadOnlyDictionary<TopicPartition, long> NextOffsets
-    {
-        get
-        {
-            if (_partition is not null)
-            {
-                _next[_partition] = _nextOffset;
-            }
-
-            return _next;
-        }
-    }
+    /// <summary>The offset each partition of the batch delivers next, once <see cref="Seal"/> has run.</summary>
+    public IReadOnlyDictionary<TopicPartition, long> NextOffsets => _next;
 
     public void Add(ConsumeResult<string?, byte[]?> record)
     {
@@ -43,11 +32,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     {
         if (_partition is null || record.Partition != _partition.Partition || record.Topic != _partition.Topic)
         {
-            if (_partition is not null)
-            {
-                _next[_partition] = _nextOffset;
-            }
-
+            Seal();
             _partition = record.TopicPartition;
             _known = _next.TryGetValue(_partition, out _nextOffset) || expected.TryGetValue(_partition, out _nextOffset);
         }
@@ -60,5 +45,16 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
 
         _nextOffset = offset + 1;
         _known = true;
+    }
+
+    /// <summary>Records where the partition run in progress ended: when another partition's records begin, and once
+    /// the batch is complete.</summary>
+    public void Seal()
+    {
+        if (_partition is not null)
+        {
+            _next[_partition] = _nextOffset;
+            _partition = null;
+        }
     }
 }

@@ -150,6 +150,7 @@ public sealed partial class KafkaConsumerWorker(
                         }
                     }
 
+                    batch.Seal();
                     foreach (var (partition, next) in batch.NextOffsets)
                     {
                         _expected[partition] = next;
