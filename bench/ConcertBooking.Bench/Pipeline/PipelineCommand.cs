@@ -132,8 +132,8 @@ public static class PipelineCommand
             for (var round = 1; round <= MeasuredRounds; round++)
             {
                 rawRuns.Add(await RawKafka.ConsumeAsync(bootstrap, n, ct));
-                probe = new NoopProbe();
-                var roundProbe = probe;
+                var roundProbe = new NoopProbe();
+                probe = roundProbe;
                 noop = BenchHost.Create(bootstrap, dataDirectory, new HostRoles
                 {
                     ExtraGroups = s => s.AddConsumerGroup($"{NoopGroup}-{round}", AllTopics, true, (_, _) => new NoopHandler(roundProbe)),
@@ -142,11 +142,11 @@ public static class PipelineCommand
                 await noop.StartAsync(ct);
                 if (!await WaitUntilAsync(() => Task.FromResult(roundProbe.Count >= n), TimeSpan.FromMinutes(2), ct))
                 {
-                    noopRuns.Add((double.NaN, probe, noopWall.Elapsed));
+                    noopRuns.Add((double.NaN, roundProbe, noopWall.Elapsed));
                     break;
                 }
 
-                noopRuns.Add(((probe.Count - probe.FirstBatchCount) / probe.FirstToLast.TotalSeconds, probe, noopWall.Elapsed));
+                noopRuns.Add(((roundProbe.Count - roundProbe.FirstBatchCount) / roundProbe.FirstToLast.TotalSeconds, roundProbe, noopWall.Elapsed));
 
                 // The last round's group stays up: step 5 measures its latency.
                 if (round < MeasuredRounds)
@@ -156,8 +156,8 @@ public static class PipelineCommand
             }
 
             await using var noopHost = noop;
-            var rawConsume = Median(rawRuns.Select(r => r.ConsumePerSecond));
-            var noopRate = Median(noopRuns.Select(r => r.Rate));
+            var rawConsume = Percentile(rawRuns.Select(r => r.ConsumePerSecond).ToList(), 0.5);
+            var noopRate = Percentile(noopRuns.Select(r => r.Rate).ToList(), 0.5);
             var noopRatio = noopRate / rawConsume;
             report.Add($"1 raw consume (fresh group, first-to-last; median of {rawRuns.Count})", $"{rawConsume:N0} rec/s",
                 $"runs {string.Join(" / ", rawRuns.Select(r => r.ConsumePerSecond.ToString("N0", CultureInfo.InvariantCulture)))}; join excluded",
@@ -326,12 +326,6 @@ public static class PipelineCommand
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
-    }
 
     private static double TicksToMs(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
 
