@@ -169,7 +169,14 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
         Assert.False(handler.HasHandled(poison.EventId));
 
         var deadLetter = Assert.Single(KafkaProbe.ReadAll(cluster.BootstrapServers, DeadLetterTopic));
+
+        // The record as it came, its headers first and in their order, then the dead letter's own.
+        Assert.Equal(
+            [KafkaHeaders.EventType, KafkaHeaders.EventId, KafkaHeaders.TraceParent],
+            deadLetter.Message.Headers.Take(3).Select(h => h.Key));
+        Assert.Equal(poison.EventType, deadLetter.Header(KafkaHeaders.EventType));
         Assert.Equal(poison.EventId.ToString(), deadLetter.Header(KafkaHeaders.EventId));
+        Assert.Equal(TestEvents.TraceParentOf(poison), deadLetter.Header(KafkaHeaders.TraceParent));
         Assert.Equal(EventSerializer.Serialize(poison), Encoding.UTF8.GetString(deadLetter.Message.Value!));
         Assert.Equal(poison.Key, deadLetter.Message.Key);
         Assert.Equal(poisonDelivery.Offset.Value.ToString(CultureInfo.InvariantCulture), deadLetter.Header(KafkaHeaders.DeadLetterOriginalOffset));

@@ -85,8 +85,12 @@ internal static class TestEvents
             {
                 { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(@event.EventType) },
                 { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(@event.EventId.ToString()) },
+                { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(TraceParentOf(@event)) },
             },
         });
+
+    /// <summary>A W3C traceparent of the event's own, so a test can tell it came through untouched.</summary>
+    public static string TraceParentOf(IntegrationEvent @event) => $"00-{@event.EventId:N}-{@event.EventId.ToString("N")[..16]}-01";
 }
 
 internal static class TestCluster

@@ -3,8 +3,8 @@ using Confluent.Kafka;
 namespace ConcertBooking.Messaging.Consumers;
 
 /// <summary>
-/// The records of one poll. Each partition's position is tracked as records arrive, so the next batch can be read
-/// (and its gaps found) while this one is still being handled.
+/// The records of one poll, decoded as they arrive. Each partition's position is tracked as records arrive too, so
+/// the next batch can be read (and its gaps found) while this one is still being handled.
 /// </summary>
 internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected)
 {
@@ -13,7 +13,10 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     private long _nextOffset;
     private bool _known;
 
-    public List<ConsumeResult<string?, byte[]?>> Records { get; } = [];
+    /// <summary>What each record turned out to be. Only records that are not events keep their
+    /// <see cref="ConsumeResult{TKey,TValue}"/> (to be dead-lettered or reported as they came): an event keeps just
+    /// what handling it and dead-lettering it need, since the batch holds them while the next batch is read.</summary>
+    public List<(Decoded Decoded, ConsumeResult<string?, byte[]?>? Record)> Entries { get; } = [];
 
     /// <summary>Jumps past the offset a partition should have delivered next: records the cluster dropped.</summary>
     public List<(TopicPartition Partition, long From, long To)> Gaps { get; } = [];
@@ -24,7 +27,8 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     public void Add(ConsumeResult<string?, byte[]?> record)
     {
         Track(record);
-        Records.Add(record);
+        var decoded = EventDecoder.Decode(record, _partition!.Topic);
+        Entries.Add((decoded, decoded.Outcome == DecodeOutcome.Event ? null : record));
     }
 
     // A partition's records arrive in runs: the dictionaries are consulted once a run, not once a record.

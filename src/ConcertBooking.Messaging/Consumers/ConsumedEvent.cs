@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using ConcertBooking.Contracts;
+using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Consumers;
 
@@ -11,6 +13,13 @@ namespace ConcertBooking.Messaging.Consumers;
 public sealed class ConsumedEvent
 {
     private IntegrationEvent? _event;
+
+    // The record's headers, kept for a dead letter. Confluent.Kafka hands each record's headers over as a dozen
+    // small objects, and a batch holds a thousand records while the next is read: for the relay's own three headers
+    // only the two values that cannot be derived are kept, so the rest dies young (issue 3's no-op ratio).
+    private Headers? _headers;
+    private byte[]? _eventIdHeader;
+    private byte[]? _traceParent;
 
     /// <summary>An event already decoded (replayed from the outbox or the archive).</summary>
     public ConsumedEvent(IntegrationEvent @event, string topic, int partition, long offset, string? key)
@@ -54,8 +63,36 @@ public sealed class ConsumedEvent
 
     /// <summary>A record whose headers name its event; the value is decoded on demand.</summary>
     internal static ConsumedEvent FromHeaders(
-        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value };
+        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, Headers headers) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers };
+
+    /// <summary>A record with exactly the relay's headers, in the relay's order: only the values that cannot be
+    /// derived from the event's id and type are kept.</summary>
+    internal static ConsumedEvent FromRelayHeaders(
+        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, byte[] eventIdHeader, byte[] traceParent) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent };
+
+    /// <summary>A record decoded in full (it did not name its event in headers), with whatever headers it had.</summary>
+    internal static ConsumedEvent FromValue(IntegrationEvent @event, byte[] value, string topic, int partition, long offset, string? key, Headers? headers) =>
+        new(@event, topic, partition, offset, key) { Value = value, _headers = headers };
+
+    /// <summary>The headers the record came with, for its dead letter; none for an event replayed from the outbox.</summary>
+    internal Headers RecordHeaders()
+    {
+        if (_headers is not null)
+        {
+            return _headers;
+        }
+
+        return _eventIdHeader is null || _traceParent is null
+            ? []
+            : new Headers
+            {
+                { KafkaHeaders.EventType, Encoding.ASCII.GetBytes(EventType) },
+                { KafkaHeaders.EventId, _eventIdHeader },
+                { KafkaHeaders.TraceParent, _traceParent },
+            };
+    }
 
     internal bool TryDecode(out Exception? error)
     {

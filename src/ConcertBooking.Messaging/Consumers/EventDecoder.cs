@@ -35,8 +35,10 @@ internal static class EventDecoder
     /// A record the relay published names its event in the <c>eventType</c> and <c>eventId</c> headers: that is all
     /// the runtime needs, and the value is decoded only when a handler reads the event (a value that turns out not
     /// to be that event is poison then). A record without those headers (kcat, another producer) is decoded here.
+    /// <paramref name="topic"/> is the record's topic as the batch already holds it, so that the record's own copy
+    /// of the name is not kept alive a thousand times over.
     /// </summary>
-    public static Decoded Decode(ConsumeResult<string?, byte[]?> record)
+    public static Decoded Decode(ConsumeResult<string?, byte[]?> record, string topic)
     {
         var value = record.Message.Value;
         if (value is null || value.Length == 0)
@@ -45,17 +47,38 @@ internal static class EventDecoder
         }
 
         var headers = record.Message.Headers;
-        if (headers is not null
-            && headers.TryGetLastBytes(KafkaHeaders.EventType, out var typeHeader)
-            && headers.TryGetLastBytes(KafkaHeaders.EventId, out var idHeader)
+        if (headers is not null && IdentityOf(headers) is var (typeHeader, idHeader, relayLayout)
             && Utf8Parser.TryParse(idHeader, out Guid eventId, out var consumed, 'D') && consumed == idHeader.Length)
         {
-            return KnownType(typeHeader) is { } known
-                ? new(DecodeOutcome.Event, ConsumedEvent.FromHeaders(eventId, known, value, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key), known, null)
-                : new(DecodeOutcome.UnknownType, null, Encoding.UTF8.GetString(typeHeader), null);
+            if (KnownType(typeHeader) is not { } known)
+            {
+                return new(DecodeOutcome.UnknownType, null, Encoding.UTF8.GetString(typeHeader), null);
+            }
+
+            var (partition, offset, key) = (record.Partition.Value, record.Offset.Value, record.Message.Key);
+            return new(DecodeOutcome.Event, relayLayout
+                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, headers[2].GetValueBytes())
+                : ConsumedEvent.FromHeaders(eventId, known, value, topic, partition, offset, key, headers), known, null);
         }
 
-        return DecodeValue(record, value);
+        return DecodeValue(record, value, topic);
+    }
+
+    /// <summary>The <c>eventType</c> and <c>eventId</c> headers, and whether the record has exactly the relay's three
+    /// headers in the relay's order (the usual case, found without searching).</summary>
+    private static (byte[] Type, byte[] Id, bool RelayLayout)? IdentityOf(Headers headers)
+    {
+        if (headers.Count == 3
+            && headers[0].Key == KafkaHeaders.EventType
+            && headers[1].Key == KafkaHeaders.EventId
+            && headers[2].Key == KafkaHeaders.TraceParent)
+        {
+            return (headers[0].GetValueBytes(), headers[1].GetValueBytes(), true);
+        }
+
+        return headers.TryGetLastBytes(KafkaHeaders.EventType, out var type) && headers.TryGetLastBytes(KafkaHeaders.EventId, out var id)
+            ? (type, id, false)
+            : null;
     }
 
     private static string? KnownType(ReadOnlySpan<byte> utf8)
@@ -71,15 +94,14 @@ internal static class EventDecoder
         return null;
     }
 
-    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value)
+    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value, string topic)
     {
         try
         {
             var @event = EventSerializer.Deserialize(value);
-            return new(DecodeOutcome.Event, new ConsumedEvent(@event, record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
-            {
-                Value = value,
-            }, @event.EventType, null);
+            return new(DecodeOutcome.Event,
+                ConsumedEvent.FromValue(@event, value, topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers),
+                @event.EventType, null);
         }
         catch (JsonException ex)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ConcertBooking.Contracts;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -135,13 +136,18 @@ public sealed partial class KafkaConsumerWorker(
                     batch.Add(first);
                     // Real time, not the TimeProvider: librdkafka waits in real time.
                     var lingering = Stopwatch.StartNew();
-                    while (batch.Records.Count < loop.MaxBatchSize)
+                    while (batch.Entries.Count < loop.MaxBatchSize)
                     {
-                        var left = loop.BatchLinger - lingering.Elapsed;
-                        var next = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                        // A backlog is read without looking at the clock; only an empty queue waits out the linger.
+                        var next = consumer.Consume(0);
                         if (next is null)
                         {
-                            break;
+                            var left = loop.BatchLinger - lingering.Elapsed;
+                            next = left > TimeSpan.Zero ? consumer.Consume(left) : null;
+                            if (next is null)
+                            {
+                                break;
+                            }
                         }
 
                         if (!next.IsPartitionEOF)
@@ -158,7 +164,7 @@ public sealed partial class KafkaConsumerWorker(
 
                     SettleHandling();
                     _handlingBatch = batch;
-                    if (batch.Records.Count >= loop.OverlapFrom)
+                    if (batch.Entries.Count >= loop.OverlapFrom)
                     {
                         // A large batch means a backlog: read the next one while this one is handled (one batch in
                         // flight, so batches stay in order).
@@ -233,7 +239,7 @@ public sealed partial class KafkaConsumerWorker(
     private async Task HandleBatchAsync(ConsumedBatch batch, CancellationToken stoppingToken)
     {
         await CatchUpGapsAsync(batch.Gaps, stoppingToken);
-        await ProcessBatchAsync(batch.Records, stoppingToken);
+        await ProcessBatchAsync(batch.Entries, stoppingToken);
     }
 
     private void CommitUncommitted(IConsumer<string?, byte[]?> consumer, HashSet<TopicPartition>? only)
@@ -275,7 +281,7 @@ public sealed partial class KafkaConsumerWorker(
             var replayed = 0;
             await foreach (var events in catchUp.UnprocessedAsync(registration.GroupId, topic, loopOptions.Value.MaxBatchSize, stoppingToken))
             {
-                await HandleWithRetriesAsync(events.Select(e => ((ConsumeResult<string?, byte[]?>?)null, e)).ToList(), stoppingToken);
+                await HandleWithRetriesAsync(events, stoppingToken);
                 replayed += events.Count;
             }
 
@@ -283,23 +289,22 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
-    private async Task ProcessBatchAsync(List<ConsumeResult<string?, byte[]?>> records, CancellationToken stoppingToken)
+    private async Task ProcessBatchAsync(List<(Decoded Decoded, ConsumeResult<string?, byte[]?>? Record)> entries, CancellationToken stoppingToken)
     {
-        var events = new List<(ConsumeResult<string?, byte[]?>? Record, ConsumedEvent Event)>(records.Count);
-        foreach (var record in records)
+        var events = new List<ConsumedEvent>(entries.Count);
+        foreach (var (decoded, record) in entries)
         {
-            var decoded = EventDecoder.Decode(record);
             switch (decoded.Outcome)
             {
                 case DecodeOutcome.Event:
-                    events.Add((record, decoded.Event!));
+                    events.Add(decoded.Event!);
                     break;
                 case DecodeOutcome.UnknownType:
                     metrics.EventsSkipped.Add(1, _groupTag);
-                    LogSkipped(registration.GroupId, decoded.EventType, record.TopicPartitionOffset);
+                    LogSkipped(registration.GroupId, decoded.EventType, record!.TopicPartitionOffset);
                     break;
                 default:
-                    await DeadLetterAsync(record, decoded.Error!, attempts: 0, stoppingToken);
+                    await DeadLetterAsync(DeadLetter.Of(record!), decoded.Error!, attempts: 0, stoppingToken);
                     break;
             }
         }
@@ -308,10 +313,8 @@ public sealed partial class KafkaConsumerWorker(
     }
 
     /// <summary>Handles events as one batch; if that fails, one by one with the retry budget, dead-lettering what
-    /// still fails. Events replayed from the outbox have no Kafka record; a failing one is dead-lettered from its
-    /// serialized form.</summary>
-    private async Task HandleWithRetriesAsync(
-        List<(ConsumeResult<string?, byte[]?>? Record, ConsumedEvent Event)> events, CancellationToken stoppingToken)
+    /// still fails.</summary>
+    private async Task HandleWithRetriesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken stoppingToken)
     {
         if (events.Count == 0)
         {
@@ -320,9 +323,8 @@ public sealed partial class KafkaConsumerWorker(
 
         try
         {
-            var handled = events.Select(e => e.Event).ToList();
-            await HandleAsync(handled);
-            RecordHandled(handled);
+            await HandleAsync(events);
+            RecordHandled(events);
             return;
         }
         catch (Exception ex)
@@ -334,13 +336,12 @@ public sealed partial class KafkaConsumerWorker(
         // Isolate the failure: each record on its own, with the retry budget, so one poison record cannot hold
         // back the good ones around it.
         var retry = retryOptions.Value;
-        foreach (var (record, consumed) in events)
+        foreach (var consumed in events)
         {
-            // A record whose envelope was readable but whose event is not: retrying cannot help. (Only records from
-            // Kafka are decoded on demand; events replayed from the outbox arrive decoded, with no record.)
+            // A record whose envelope was readable but whose event is not: retrying cannot help.
             if (!consumed.TryDecode(out var undecodable))
             {
-                await DeadLetterAsync(record!, undecodable!, attempts: 0, stoppingToken);
+                await DeadLetterAsync(DeadLetter.Of(consumed), undecodable!, attempts: 0, stoppingToken);
                 continue;
             }
 
@@ -357,7 +358,7 @@ public sealed partial class KafkaConsumerWorker(
                     metrics.HandlerFailures.Add(1, _groupTag);
                     if (attempt > retry.Attempts)
                     {
-                        await DeadLetterAsync(record ?? FromOutbox(consumed), ex, attempt, stoppingToken);
+                        await DeadLetterAsync(DeadLetter.Of(consumed), ex, attempt, stoppingToken);
                         break;
                     }
 
@@ -383,19 +384,6 @@ public sealed partial class KafkaConsumerWorker(
         await handler.HandleAsync(events, CancellationToken.None);
     }
 
-    private static ConsumeResult<string?, byte[]?> FromOutbox(ConsumedEvent consumed) => new()
-    {
-        Topic = consumed.Topic,
-        Partition = new Partition(consumed.Partition),
-        Offset = new Offset(consumed.Offset),
-        Message = new Message<string?, byte[]?>
-        {
-            Key = consumed.Key,
-            Value = ConcertBooking.Contracts.EventSerializer.SerializeToUtf8Bytes(consumed.Event),
-            Headers = [],
-        },
-    };
-
     private void RecordHandled(IReadOnlyCollection<ConsumedEvent> handled)
     {
         metrics.EventsConsumed.Add(handled.Count, _groupTag);
@@ -417,25 +405,25 @@ public sealed partial class KafkaConsumerWorker(
         }
     }
 
-    private async Task DeadLetterAsync(ConsumeResult<string?, byte[]?> record, Exception error, int attempts, CancellationToken stoppingToken)
+    private async Task DeadLetterAsync(DeadLetter record, Exception error, int attempts, CancellationToken stoppingToken)
     {
         var headers = new Headers();
-        foreach (var header in record.Message.Headers ?? [])
+        foreach (var header in record.Headers)
         {
             headers.Add(header.Key, header.GetValueBytes());
         }
 
         void Add(string key, string value) => headers.Add(key, Encoding.UTF8.GetBytes(value));
         Add(KafkaHeaders.DeadLetterOriginalTopic, record.Topic);
-        Add(KafkaHeaders.DeadLetterOriginalPartition, record.Partition.Value.ToString(CultureInfo.InvariantCulture));
-        Add(KafkaHeaders.DeadLetterOriginalOffset, record.Offset.Value.ToString(CultureInfo.InvariantCulture));
+        Add(KafkaHeaders.DeadLetterOriginalPartition, record.Partition.ToString(CultureInfo.InvariantCulture));
+        Add(KafkaHeaders.DeadLetterOriginalOffset, record.Offset.ToString(CultureInfo.InvariantCulture));
         Add(KafkaHeaders.DeadLetterGroup, registration.GroupId);
         Add(KafkaHeaders.DeadLetterExceptionType, error.GetType().FullName ?? error.GetType().Name);
         Add(KafkaHeaders.DeadLetterExceptionMessage, error.Message);
         Add(KafkaHeaders.DeadLetterAttempts, attempts.ToString(CultureInfo.InvariantCulture));
         Add(KafkaHeaders.DeadLetterFailedAt, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
 
-        var message = new Message<string?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers };
+        var message = new Message<string?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers };
         var deadLetterTopic = TopicNames.DeadLetterFor(record.Topic);
 
         // The offset is committed past this record only once the dead letter is safely stored.
@@ -445,7 +433,7 @@ public sealed partial class KafkaConsumerWorker(
             {
                 await connection.DeadLetterProducer.ProduceAsync(deadLetterTopic, message, CancellationToken.None);
                 metrics.DeadLettered.Add(1, _groupTag);
-                LogDeadLettered(registration.GroupId, record.TopicPartitionOffset, deadLetterTopic, error.Message);
+                LogDeadLettered(registration.GroupId, new TopicPartitionOffset(record.Topic, record.Partition, record.Offset), deadLetterTopic, error.Message);
                 return;
             }
             catch (ProduceException<string?, byte[]?> ex)
@@ -495,4 +483,17 @@ public sealed partial class KafkaConsumerWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: producing to {DeadLetterTopic} failed; retrying")]
     private partial void LogDeadLetterFailed(Exception exception, string groupId, string deadLetterTopic);
+}
+
+/// <summary>A record to park on its dead-letter topic, as it came: from Kafka, or (an event replayed from the outbox,
+/// offset -1) as the outbox holds it.</summary>
+internal sealed record DeadLetter(string Topic, int Partition, long Offset, string? Key, byte[]? Value, Headers Headers)
+{
+    public static DeadLetter Of(ConsumeResult<string?, byte[]?> record) => new(
+        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers ?? []);
+
+    public static DeadLetter Of(ConsumedEvent consumed) => new(
+        consumed.Topic, consumed.Partition, consumed.Offset, consumed.Key,
+        consumed.Value.IsEmpty ? EventSerializer.SerializeToUtf8Bytes(consumed.Event) : consumed.Value.ToArray(),
+        consumed.RecordHeaders());
 }
