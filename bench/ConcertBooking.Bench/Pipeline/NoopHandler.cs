@@ -6,7 +6,7 @@ namespace ConcertBooking.Bench.Pipeline;
 
 /// <summary>What the no-op group saw: when its first and last events arrived, and (from <see cref="LatencyFrom"/>
 /// on) each event's commit-to-handled latency.</summary>
-internal sealed class NoopProbe
+internal sealed class NoopProbe(int expected, bool fedFromOutbox)
 {
     private long _count;
     private long _firstTicks = -1;
@@ -24,9 +24,17 @@ internal sealed class NoopProbe
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
-    /// <summary>Events seen before: this group records no processed events, so whenever the runtime detects a gap
-    /// its outbox catch-up hands it every sent event of the topic again. Only first arrivals count.</summary>
-    private readonly HashSet<Guid> _seen = [];
+    /// <summary>Events seen before, for a group reading the system's topics: it records no processed events, so
+    /// whenever the runtime detects a gap its outbox catch-up hands it every sent event of the topic again, under
+    /// other offsets. Only first arrivals count. Sized for the events expected, so it does not grow (rehashing all
+    /// it holds) while the group is being measured.</summary>
+    private readonly HashSet<Guid>? _seen = fedFromOutbox ? new(expected) : null;
+
+    /// <summary>Where each partition got to, for a group reading a topic no outbox feeds: a repeat can only be a
+    /// redelivery, which comes at an offset already seen. Cheaper per event than remembering every id, and a no-op
+    /// handler is meant to cost next to nothing.</summary>
+    private readonly Dictionary<(string Topic, int Partition), PartitionRun> _partitions = [];
+    private PartitionRun? _run;
     private readonly Lock _gate = new();
 
     public long Repeats => Interlocked.Read(ref _repeats);
@@ -42,7 +50,7 @@ internal sealed class NoopProbe
         {
             foreach (var e in events)
             {
-                if (!_seen.Add(e.EventId))
+                if (!IsFirstArrival(e))
                 {
                     continue;
                 }
@@ -71,6 +79,43 @@ internal sealed class NoopProbe
 
         Interlocked.Exchange(ref _lastTicks, Clock.Elapsed.Ticks);
         Interlocked.Add(ref _count, fresh);
+    }
+
+    private bool IsFirstArrival(ConsumedEvent e)
+    {
+        if (_seen is not null)
+        {
+            return _seen.Add(e.EventId);
+        }
+
+        // A batch holds its partitions' records in runs: look a partition up once a run.
+        if (_run is not { } run || run.Partition != e.Partition || run.Topic != e.Topic)
+        {
+            if (!_partitions.TryGetValue((e.Topic, e.Partition), out run))
+            {
+                run = new PartitionRun(e.Topic, e.Partition);
+                _partitions.Add((e.Topic, e.Partition), run);
+            }
+
+            _run = run;
+        }
+
+        if (e.Offset <= run.LastOffset)
+        {
+            return false;
+        }
+
+        run.LastOffset = e.Offset;
+        return true;
+    }
+
+    private sealed class PartitionRun(string topic, int partition)
+    {
+        public string Topic { get; } = topic;
+
+        public int Partition { get; } = partition;
+
+        public long LastOffset { get; set; } = -1;
     }
 }
 
