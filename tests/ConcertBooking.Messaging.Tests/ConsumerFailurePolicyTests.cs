@@ -76,6 +76,45 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Headers_without_values_name_nothing_and_the_record_is_judged_by_its_value()
+    {
+        using var cluster = await TestCluster.StartAsync();
+        const string group = "valueless-headers";
+        var named = TestEvents.ReservationCreated();
+        var behind = TestEvents.ReservationCreated();
+
+        // Our three headers in the relay's order, but two of them with no value at all (Kafka allows null values).
+        static Headers Valueless(IntegrationEvent @event) => new()
+        {
+            { KafkaHeaders.EventType, null },
+            { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(@event.EventId.ToString()) },
+            { KafkaHeaders.TraceParent, null },
+        };
+
+        using (var producer = TestClients.Producer(cluster.BootstrapServers))
+        {
+            await producer.ProduceAsync(new TopicPartition(Topic, 0),
+                new Message<string, string> { Key = named.Key, Value = EventSerializer.Serialize(named), Headers = Valueless(named) });
+            await producer.ProduceAsync(new TopicPartition(Topic, 0),
+                new Message<string, string> { Key = "garbage-key", Value = "this is { not JSON", Headers = Valueless(behind) });
+            await producer.ProduceAsync(behind, partition: 0);
+        }
+
+        var handler = new TestEventHandler();
+        await using var host = MessagingTestHost.Create(cluster, output, "consumer",
+            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+        await host.StartAsync();
+
+        await Eventually.WaitUntilAsync(
+            () => handler.HasHandled(named.EventId) && handler.HasHandled(behind.EventId),
+            "the event with valueless headers is decoded from its value, and the event behind the garbage is handled");
+        var deadLetter = Assert.Single(KafkaProbe.ReadAll(cluster.BootstrapServers, DeadLetterTopic));
+        Assert.Equal("garbage-key", deadLetter.Message.Key);
+        Assert.Equal("0", deadLetter.Header(KafkaHeaders.DeadLetterAttempts));
+        Assert.Equal(2, handler.Handled.Count);
+    }
+
+    [Fact]
     public async Task Record_whose_value_is_not_the_event_its_headers_name_goes_to_the_DLT_without_retries()
     {
         // The runtime reads a record's identity from its headers and decodes the value only when the handler asks:

@@ -68,17 +68,22 @@ internal static class EventDecoder
     /// headers in the relay's order (the usual case, found without searching).</summary>
     private static (byte[] Type, byte[] Id, bool RelayLayout)? IdentityOf(Headers headers)
     {
+        // A header may carry no value at all (null, not empty): such a record is not named by its headers.
         if (headers.Count == 3
             && headers[0].Key == KafkaHeaders.EventType
             && headers[1].Key == KafkaHeaders.EventId
-            && headers[2].Key == KafkaHeaders.TraceParent)
+            && headers[2].Key == KafkaHeaders.TraceParent
+            && headers[0].GetValueBytes() is { } relayType
+            && headers[1].GetValueBytes() is { } relayId
+            && headers[2].GetValueBytes() is not null)
         {
-            return (headers[0].GetValueBytes(), headers[1].GetValueBytes(), true);
+            return (relayType, relayId, true);
         }
 
-        return headers.TryGetLastBytes(KafkaHeaders.EventType, out var type) && headers.TryGetLastBytes(KafkaHeaders.EventId, out var id)
-            ? (type, id, false)
-            : null;
+        return headers.TryGetLastBytes(KafkaHeaders.EventType, out var type) && type is not null
+            && headers.TryGetLastBytes(KafkaHeaders.EventId, out var id) && id is not null
+                ? (type, id, false)
+                : null;
     }
 
     private static string? KnownType(ReadOnlySpan<byte> utf8)
