@@ -28,11 +28,13 @@ public sealed class ConsumerLoopOptions
     /// all of them share one writer.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Batches of at least this many records (a backlog; at a steady trickle a batch holds a few) are
-    /// handled while the consumer reads the next one. Smaller ones are handled on the consumer's thread, which spares
-    /// each event a thread hop.</summary>
+    /// <summary>Batches of at least this many records (by default only full ones: a deep backlog) are handled while
+    /// the consumer reads the next one. Smaller ones are handled on the consumer's thread: a batch that is not full
+    /// means the group has caught up, and handling it alongside the next read would only add a thread hop and one
+    /// more writer queueing for the database at the moment latency counts (benchmark run H: from 100 records, a
+    /// group a little behind kept overlapping, and the p99s at 1,000 commits/s were 20–60 % higher).</summary>
     [Range(1, 100_000)]
-    public int OverlapFrom { get; set; } = 100;
+    public int OverlapFrom { get; set; } = 1000;
 
     /// <summary>How often handled offsets are committed, besides on revocation and shutdown.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
