@@ -16,6 +16,10 @@ using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Bench.Pipeline;
 
+/// <summary>One measured run of the no-op group: events/s (NaN if it did not get them all), and its wall time
+/// including host start and group join.</summary>
+internal sealed record NoopRound(double Rate, NoopProbe Probe, TimeSpan Wall);
+
 internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate)
 {
     public static PipelineOptions Parse(string[] args)
@@ -120,11 +124,11 @@ public static class PipelineCommand
             // going first in every other round, and their medians are compared.
             Step("3 no-op group");
             var rawRuns = new List<RawConsumeResult>();
-            var noopRuns = new List<(double Rate, NoopProbe Probe, TimeSpan Wall)>();
+            var noopRuns = new List<NoopRound>();
             for (var round = 1 - WarmUpRounds; round <= MeasuredRounds; round++)
             {
                 RawConsumeResult rawRun;
-                (double Rate, NoopProbe Probe, TimeSpan Wall) noopRun;
+                NoopRound noopRun;
                 if (round % 2 != 0)
                 {
                     rawRun = await RawConsumeAfterHostStartAsync(bootstrap, dataDirectory, n, ct);
@@ -327,9 +331,8 @@ public static class PipelineCommand
         return await RawKafka.ConsumeAsync(bootstrap, count, cancellationToken);
     }
 
-    /// <summary>A fresh no-op group in a host of its own reads the raw loop's topic: events/s from its first batch
-    /// to its last (NaN if it did not get them all).</summary>
-    private static async Task<(double Rate, NoopProbe Probe, TimeSpan Wall)> NoopRoundAsync(
+    /// <summary>A fresh no-op group in a host of its own reads the raw loop's topic, first batch to last.</summary>
+    private static async Task<NoopRound> NoopRoundAsync(
         string bootstrap, string dataDirectory, string groupId, int count, CancellationToken cancellationToken)
     {
         var probe = new NoopProbe(count, fedFromOutbox: false);
@@ -337,8 +340,8 @@ public static class PipelineCommand
         var wall = Stopwatch.StartNew();
         await host.StartAsync(cancellationToken);
         return await WaitUntilAsync(() => Task.FromResult(probe.Count >= count), TimeSpan.FromMinutes(2), cancellationToken)
-            ? ((probe.Count - probe.FirstBatchCount) / probe.FirstToLast.TotalSeconds, probe, wall.Elapsed)
-            : (double.NaN, probe, wall.Elapsed);
+            ? new NoopRound((probe.Count - probe.FirstBatchCount) / probe.FirstToLast.TotalSeconds, probe, wall.Elapsed)
+            : new NoopRound(double.NaN, probe, wall.Elapsed);
     }
 
     private static BenchHost NoopHost(string bootstrap, string dataDirectory, string groupId, string[] topics, NoopProbe probe) =>

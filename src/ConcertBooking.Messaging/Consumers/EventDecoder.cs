@@ -47,7 +47,7 @@ internal static class EventDecoder
         }
 
         var headers = record.Message.Headers;
-        if (headers is not null && IdentityOf(headers) is var (typeHeader, idHeader, relayLayout)
+        if (headers is not null && IdentityOf(headers) is var (typeHeader, idHeader, relayTraceParent)
             && Utf8Parser.TryParse(idHeader, out Guid eventId, out var consumed, 'D') && consumed == idHeader.Length)
         {
             if (KnownType(typeHeader) is not { } known)
@@ -56,17 +56,17 @@ internal static class EventDecoder
             }
 
             var (partition, offset, key) = (record.Partition.Value, record.Offset.Value, record.Message.Key);
-            return new(DecodeOutcome.Event, relayLayout
-                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, headers[2].GetValueBytes())
+            return new(DecodeOutcome.Event, relayTraceParent is not null
+                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, relayTraceParent)
                 : ConsumedEvent.FromHeaders(eventId, known, value, topic, partition, offset, key, headers), known, null);
         }
 
         return DecodeValue(record, value, topic);
     }
 
-    /// <summary>The <c>eventType</c> and <c>eventId</c> headers, and whether the record has exactly the relay's three
-    /// headers in the relay's order (the usual case, found without searching).</summary>
-    private static (byte[] Type, byte[] Id, bool RelayLayout)? IdentityOf(Headers headers)
+    /// <summary>The <c>eventType</c> and <c>eventId</c> headers, and the <c>traceparent</c> when the record has exactly
+    /// the relay's three headers in the relay's order (the usual case, found without searching).</summary>
+    private static (byte[] Type, byte[] Id, byte[]? RelayTraceParent)? IdentityOf(Headers headers)
     {
         // A header may carry no value at all (null, not empty): such a record is not named by its headers.
         if (headers.Count == 3
@@ -75,14 +75,14 @@ internal static class EventDecoder
             && headers[2].Key == KafkaHeaders.TraceParent
             && headers[0].GetValueBytes() is { } relayType
             && headers[1].GetValueBytes() is { } relayId
-            && headers[2].GetValueBytes() is not null)
+            && headers[2].GetValueBytes() is { } traceParent)
         {
-            return (relayType, relayId, true);
+            return (relayType, relayId, traceParent);
         }
 
         return headers.TryGetLastBytes(KafkaHeaders.EventType, out var type) && type is not null
             && headers.TryGetLastBytes(KafkaHeaders.EventId, out var id) && id is not null
-                ? (type, id, false)
+                ? (type, id, null)
                 : null;
     }
 
