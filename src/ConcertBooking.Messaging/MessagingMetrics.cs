@@ -14,6 +14,8 @@ public sealed class MessagingMetrics : IDisposable
         _meter = meters.Create(MeterName);
         EventsProduced = _meter.CreateCounter<long>("concertbooking.events.produced", description: "Outbox events delivered to Kafka");
         ProducerErrors = _meter.CreateCounter<long>("concertbooking.producer.errors", description: "Failed outbox publishing attempts");
+        EventsRepublished = _meter.CreateCounter<long>("concertbooking.events.republished",
+            description: "Outbox events that may already be on Kafka but stay pending after a delivery failure, so they are published again");
         EventsConsumed = _meter.CreateCounter<long>("concertbooking.events.consumed", description: "Events handled, per consumer group");
         EventsSkipped = _meter.CreateCounter<long>("concertbooking.events.skipped", description: "Events of an unknown type, skipped");
         HandlerFailures = _meter.CreateCounter<long>("concertbooking.handler.failures", description: "Handler attempts that threw");
@@ -31,6 +33,8 @@ public sealed class MessagingMetrics : IDisposable
     public Counter<long> EventsProduced { get; }
 
     public Counter<long> ProducerErrors { get; }
+
+    public Counter<long> EventsRepublished { get; }
 
     public Counter<long> EventsConsumed { get; }
 

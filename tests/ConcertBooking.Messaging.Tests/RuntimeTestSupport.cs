@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 
 using ConcertBooking.Contracts;
@@ -8,6 +9,7 @@ using ConcertBooking.Messaging.Embedded;
 
 using Confluent.Kafka;
 
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -214,4 +216,30 @@ internal static class Eventually
             await Task.Delay(25);
         }
     }
+}
+
+/// <summary>Sums what one host's instance of a messaging counter records; other hosts in the test process publish
+/// on meters of the same name, so the probe listens only to meters from this host's factory.</summary>
+internal sealed class CounterProbe : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _total;
+
+    public CounterProbe(IServiceProvider services, string instrumentName)
+    {
+        var factory = services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == instrumentName && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.Start();
+    }
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -164,9 +164,13 @@ public sealed partial class OutboxRelay(
             deliveries[i] = producer.ProduceAsync(pending[i].Topic, ToKafkaMessage(pending[i]), cancellationToken);
         }
 
-        // Mark the longest prefix that was delivered: a later row of the same key must not be recorded as sent
-        // ahead of an earlier one that failed. Rows after a failure are sent again later; consumers drop repeats.
+        // A delivered row is recorded as sent unless an earlier row of its key failed in this batch: publishing it
+        // again after that one keeps the key's latest copy last in the log (what a compacted topic or a reader of the
+        // latest state per key sees). A failure that may have reached the broker is sent again too. Both repeats are
+        // counted; consumers drop them by eventId.
         var delivered = new List<long>(pending.Count);
+        HashSet<string>? failedKeys = null;
+        var repeats = 0;
         Exception? failure = null;
         for (var i = 0; i < deliveries.Length; i++)
         {
@@ -178,7 +182,11 @@ public sealed partial class OutboxRelay(
                     backlogGuard.RecordProduced(result.TopicPartitionOffset, EstimatedSize(result.Message));
                 }
 
-                if (failure is null)
+                if (failedKeys?.Contains(pending[i].Key) == true)
+                {
+                    repeats++;
+                }
+                else
                 {
                     delivered.Add(pending[i].Id);
                 }
@@ -186,7 +194,17 @@ public sealed partial class OutboxRelay(
             catch (ProduceException<string, byte[]> ex)
             {
                 failure ??= ex;
+                (failedKeys ??= []).Add(pending[i].Key);
+                if (ex.DeliveryResult.Status != PersistenceStatus.NotPersisted)
+                {
+                    repeats++;
+                }
             }
+        }
+
+        if (repeats > 0)
+        {
+            metrics.EventsRepublished.Add(repeats);
         }
 
         if (delivered.Count > 0)
@@ -203,7 +221,7 @@ public sealed partial class OutboxRelay(
         if (failure is not null)
         {
             throw new KafkaPublishException(
-                $"Published {delivered.Count} of {pending.Count} outbox rows; the rest stay pending.", failure);
+                $"Published {delivered.Count} of {pending.Count} outbox rows; the rest stay pending ({repeats} of them may already be on Kafka).", failure);
         }
 
         return pending.Count;
