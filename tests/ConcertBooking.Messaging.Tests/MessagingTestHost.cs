@@ -65,7 +65,9 @@ internal sealed class MessagingTestHost : IAsyncDisposable
         {
             EnvironmentName = Environments.Development,
             ContentRootPath = dataDirectory,
-            Args = [],
+
+            // The content root is the data directory: a configuration reload watcher would wake on every SQLite write.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
 
         // Only what the test says: no appsettings, environment variables or user secrets of the machine.

@@ -32,7 +32,9 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
         {
             EnvironmentName = Environments.Production,
             ContentRootPath = dataDirectory,
-            Args = [],
+
+            // The content root is the data directory: a configuration reload watcher would wake on every SQLite write.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
