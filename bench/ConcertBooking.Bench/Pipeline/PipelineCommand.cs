@@ -253,8 +253,12 @@ public static class PipelineCommand
             {
                 var latency = (await db.ColumnAsync("""SELECT "ProcessedAt" - "OccurredAt" FROM "ProcessedEvents" WHERE "GroupId" = $g AND "OccurredAt" >= $f""", ct, ("$g", group), ("$f", fromTicks)))
                     .Select(TicksToMs).ToList();
-                report.Add($"5 commit-to-handled, {group} (ProcessedAt = batch time)", Percentiles(latency), "p99 target <= 50 ms (issue 3)",
-                    atRate && steadyDone && latency.Count == steadyCount && Percentile(latency, 0.99) <= 50);
+                // Issue 3's 50 ms is the messaging layer's own latency (the no-op row); these groups carry issue 4's
+                // business logic and its 100 ms target. Whether they also make 50 ms is reported, not judged.
+                var p99 = Percentile(latency, 0.99);
+                report.Add($"5 commit-to-handled, {group} (ProcessedAt = batch time)", Percentiles(latency),
+                    $"p99 target <= 100 ms (issue 4); issue 3's 50 ms {(p99 <= 50 ? "met" : "not met")}",
+                    atRate && steadyDone && latency.Count == steadyCount && p99 <= 100);
             }
 
             var notificationLatency = (await db.ColumnAsync("""
