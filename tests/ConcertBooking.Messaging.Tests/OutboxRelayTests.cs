@@ -76,14 +76,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
     public async Task With_every_broker_down_rows_stay_pending_and_are_published_once_the_cluster_returns()
     {
         using var cluster = await TestCluster.StartAsync();
-        await using var host = MessagingTestHost.Create(cluster, output, "relay", relay: true, settings: new Dictionary<string, string?>
-        {
-            // A delivery fails after this long with the cluster unreachable; the default 30 s would only slow the test.
-            ["Kafka:Producer:MessageTimeoutMs"] = "1500",
-
-            // The relay's backoff doubles per failure; capped low, it notices the cluster's return promptly.
-            ["Kafka:Outbox:MaxBackoff"] = "00:00:00.500",
-        });
+        await using var host = MessagingTestHost.Create(cluster, output, "relay", relay: true, settings: FastFailureSettings());
         using var republished = new CounterProbe(host.Services, "concertbooking.events.republished");
         await host.StartAsync();
 
@@ -114,8 +107,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
 
             // A batch in flight while the brokers return can see some deliveries fail after they reached a broker;
             // those rows are published again, and only those.
-            Assert.True(published.Count - published.Distinct().Count() <= republished.Total,
-                $"{published.Count - published.Distinct().Count()} repeats on the topic, {republished.Total} counted as republished");
+            AssertRepeatsAreCounted(published, republished);
         }
         finally
         {
@@ -132,11 +124,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
     {
         var (cluster, partitions, downBroker) = await StartClusterWithOfflineablePartitionsAsync();
         using var _ = cluster;
-        await using var host = MessagingTestHost.Create(cluster, output, "relay", relay: true, settings: new Dictionary<string, string?>
-        {
-            ["Kafka:Producer:MessageTimeoutMs"] = "1500",
-            ["Kafka:Outbox:MaxBackoff"] = "00:00:00.500",
-        });
+        await using var host = MessagingTestHost.Create(cluster, output, "relay", relay: true, settings: FastFailureSettings());
         using var republished = new CounterProbe(host.Services, "concertbooking.events.republished");
         await host.StartAsync();
 
@@ -169,8 +157,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
 
             // Only a delivery to an offline partition can have failed after reaching its broker.
             Assert.All(rows.Where(r => !Waits(r)), row => Assert.Single(published, row.EventId));
-            Assert.True(published.Count - published.Distinct().Count() <= republished.Total,
-                $"{published.Count - published.Distinct().Count()} repeats on the topic, {republished.Total} counted as republished");
+            AssertRepeatsAreCounted(published, republished);
         }
         finally
         {
@@ -218,6 +205,22 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
 
             cluster.Dispose();
         }
+    }
+
+    private static Dictionary<string, string?> FastFailureSettings() => new()
+    {
+        // A delivery fails after this long with its partition unreachable; the default 30 s would only slow the test.
+        ["Kafka:Producer:MessageTimeoutMs"] = "1500",
+
+        // The relay's backoff doubles per failure; capped low, it notices the cluster's return promptly.
+        ["Kafka:Outbox:MaxBackoff"] = "00:00:00.500",
+    };
+
+    /// <summary>An event may be on the topic more than once only as often as the relay counted it as republished.</summary>
+    private static void AssertRepeatsAreCounted(List<Guid> published, CounterProbe republished)
+    {
+        var repeats = published.Count - published.Distinct().Count();
+        Assert.True(repeats <= republished.Total, $"{repeats} repeats on the topic, {republished.Total} counted as republished");
     }
 
     /// <summary>The partition librdkafka's default partitioner (consistent_random) picks for a key: CRC-32 of the
