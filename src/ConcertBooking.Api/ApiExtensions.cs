@@ -22,8 +22,9 @@ namespace ConcertBooking.Api;
 public static class ApiExtensions
 {
     /// <summary>HTTP concerns and the booking use cases.</summary>
-    public static IHostApplicationBuilder AddBookingApi(this IHostApplicationBuilder builder, MessagingRoles roles)
+    public static IHostApplicationBuilder AddBookingApi(this IHostApplicationBuilder builder)
     {
+        var roles = ProcessRoles.Of(builder);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<BookingOptions>()
@@ -66,7 +67,7 @@ public static class ApiExtensions
         services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
 
-        if (roles.Has(MessagingRoles.Api))
+        if (roles.Has(ProcessRoles.Api))
         {
             services.AddHostedService<DemoDataSeeder>();
             services.AddHostedService<HoldSweeper>();
@@ -82,7 +83,7 @@ public static class ApiExtensions
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
     }
 
-    public static WebApplication UseBookingApi(this WebApplication app, MessagingRoles roles)
+    public static WebApplication UseBookingApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -91,7 +92,7 @@ public static class ApiExtensions
 
         app.MapHealth();
         app.MapKafkaAdmin();
-        if (!roles.Has(MessagingRoles.Api))
+        if (!app.Services.GetRequiredService<ProcessRoles>().Has(ProcessRoles.Api))
         {
             // A worker process (relay or consumers only) still answers health and operator queries.
             return app;

@@ -1,22 +1,33 @@
 using ConcertBooking.Api;
 using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Infrastructure;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Messaging.Outbox;
 
 // Settings are read once, at startup (they are validated then, and nothing re-reads them). A reload watcher would
 // cover the whole content root, data directory included, and wake on every SQLite write: ~12 % of the CPU at 1,000
 // commits/s in the pipeline benchmark. Given first, so the command line can still turn it back on.
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
-var roles = MessagingRoles.Parse(builder.Configuration["roles"]);
+var roles = ProcessRoles.Of(builder);
 
 builder.AddBookingPersistence();
-builder.AddKafkaMessaging(roles);
-builder.AddDownstreamServices(roles);
+builder.AddKafkaMessaging();
+builder.AddEmbeddedKafkaUnlessConfigured<BookingDbContext>();
+if (roles.Has(ProcessRoles.Relay))
+{
+    builder.Services.AddOutboxRelay<BookingDbContext>();
+}
+
+builder.AddDownstreamServices();
 builder.AddBookingAuth();
-builder.AddBookingApi(roles);
+builder.AddBookingApi();
+roles.Has(ProcessRoles.Kafka);
+roles.EnsureKnown();
 
 var app = builder.Build();
-app.UseBookingApi(roles);
+app.UseBookingApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -9,6 +9,10 @@ public sealed record ReservationCreated(
     string UserEmail,
     string ConcertName) : IntegrationEvent
 {
+    /// <summary>When the hold lapses unless paid. Absent from events written before it existed; readers then take
+    /// the hold duration they know.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     protected override EventRoute Route => new(EventTypes.ReservationCreated, Topics.ReservationEvents, $"reservation-{ReservationId}");
 }
 

@@ -1,12 +1,13 @@
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Archive;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.DataPlatform;
 
-/// <summary>The data platform's tables in the booking database: the event archive and the analytics read models.</summary>
+/// <summary>The data platform's tables (its own database with <c>ConnectionStrings:DataPlatform</c>, else the booking
+/// database): the event archive and the analytics read models.</summary>
 public sealed class DataPlatformDbContext(DbContextOptions<DataPlatformDbContext> options) : DbContext(options)
 {
     public DbSet<ArchivedEvent> ArchivedEvents => Set<ArchivedEvent>();

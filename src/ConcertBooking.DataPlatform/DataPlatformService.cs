@@ -1,7 +1,7 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Rebuild;
-using ConcertBooking.Infrastructure;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Messaging.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,24 +17,22 @@ namespace ConcertBooking.DataPlatform;
 public static class DataPlatformService
 {
     public const string GroupId = "data-platform";
+    public const string Role = "data-platform";
 
-    /// <summary>Registers the tables, queries and rebuild; with <paramref name="runConsumer"/> this process also
-    /// consumes in the group (the endpoints work either way, from the shared database).</summary>
-    public static IHostApplicationBuilder AddDataPlatformService(this IHostApplicationBuilder builder, bool runConsumer)
+    /// <summary>Its database: <c>ConnectionStrings:DataPlatform</c>, else the booking database.</summary>
+    public const string ConnectionName = "DataPlatform";
+
+    /// <summary>Registers the tables, queries and rebuild, and the group (run here with the <c>data-platform</c>
+    /// role; the endpoints work either way, from the service's database).</summary>
+    public static IHostApplicationBuilder AddDataPlatformService(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddDbContextPool<DataPlatformDbContext>(PersistenceExtensions.UseBookingDatabase);
-        services.AddDatabaseSchema<DataPlatformDbContext>();
+        services.AddServiceDatabase<DataPlatformDbContext>(ConnectionName);
         services.AddScoped<DataPlatformWriter>();
         services.AddScoped<AnalyticsQueries>();
         services.AddScoped<ReadModelRebuild>();
         services.AddSingleton<KafkaReplayReader>();
         services.AddReadModelRebuilder<DataPlatformRebuilder>(GroupId);
-        services.AddConsumerGroup(
-            GroupId,
-            Topics.All,
-            runConsumer,
-            (sp, _) => ActivatorUtilities.CreateInstance<DataPlatformEventHandler>(sp));
-        return builder;
+        return builder.AddConsumerGroup<DataPlatformEventHandler>(GroupId, Topics.All, Role);
     }
 }

@@ -2,7 +2,7 @@ using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform.Analytics;
 using ConcertBooking.DataPlatform.Archive;
 using ConcertBooking.Messaging.Consumers;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.DataPlatform;

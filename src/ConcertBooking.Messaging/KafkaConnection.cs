@@ -1,4 +1,3 @@
-using ConcertBooking.Messaging.Embedded;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -7,14 +6,15 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging;
 
 /// <summary>
-/// Where Kafka is and how every client talks to it: the embedded cluster's or the configured bootstrap servers,
-/// the security settings, and the producer and consumer settings bound from <c>Kafka:Producer</c> and
-/// <c>Kafka:Consumer</c> over the seed's defaults (8.2). Clients wait on <see cref="WaitReadyAsync"/> until the
-/// topics exist.
+/// Where Kafka is and how every client talks to it: the configured bootstrap servers (or those of a cluster this
+/// process brought up, see <see cref="IKafkaClusterSource"/>), the security settings, and the producer and consumer
+/// settings bound from <c>Kafka:Producer</c> and <c>Kafka:Consumer</c> over the defaults below. Clients wait on
+/// <see cref="WaitReadyAsync"/> until the topics exist.
 /// </summary>
 public sealed partial class KafkaConnection(
     IOptions<KafkaOptions> options,
     IConfiguration configuration,
+    IEnumerable<IConfigureKafkaClients> tuning,
     ILogger<KafkaConnection> logger) : IDisposable
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,12 +22,9 @@ public sealed partial class KafkaConnection(
     private IProducer<string, byte[]>? _producer;
     private IProducer<string?, byte[]?>? _deadLetterProducer;
 
-    public bool IsEmbedded => options.Value.UseEmbeddedCluster;
+    private string? _bootstrapServers;
 
-    /// <summary>The in-process cluster in embedded mode, once started; null against a real cluster.</summary>
-    public EmbeddedKafkaCluster? Embedded { get; private set; }
-
-    public string BootstrapServers => Embedded?.BootstrapServers ?? options.Value.BootstrapServers;
+    public string BootstrapServers => _bootstrapServers ?? options.Value.BootstrapServers;
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
@@ -81,15 +78,8 @@ public sealed partial class KafkaConnection(
             // of a send that hangs for the default five minutes.
             MessageTimeoutMs = 30_000,
         };
-        configuration.GetSection("Kafka:Producer").Bind(config);
-        return options.Value.ApplySecurity(config);
+        return Finish(config, "Kafka:Producer");
     }
-
-    /// <summary>The mock brokers hold every fetch for the full <c>fetch.wait.max.ms</c>, even when data arrives
-    /// meanwhile (a real broker answers as soon as <c>fetch.min.bytes</c> is met), so in embedded mode that wait is
-    /// added to every event's latency: 500 ms would make a notification take up to half a second. 20 ms costs a few
-    /// more idle fetches (~0.05 of a core for all three groups).</summary>
-    public const int EmbeddedFetchWaitMaxMs = 20;
 
     public ConsumerConfig ConsumerConfig(string groupId)
     {
@@ -98,31 +88,50 @@ public sealed partial class KafkaConnection(
             BootstrapServers = BootstrapServers,
             GroupId = groupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
+            AutoCommitIntervalMs = 200,
             SessionTimeoutMs = 30_000,
             HeartbeatIntervalMs = 3_000,
-            FetchWaitMaxMs = IsEmbedded ? EmbeddedFetchWaitMaxMs : 500,
+            FetchWaitMaxMs = 500,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         };
-        configuration.GetSection("Kafka:Consumer").Bind(config);
+        Finish(config, "Kafka:Consumer");
         config.GroupId = groupId;
-        return options.Value.ApplySecurity(config);
+
+        // The consume loop stores an offset once its record is handled and librdkafka commits what is stored
+        // (periodically, on revocation and on close): configuration cannot turn that into commit-on-receipt.
+        config.EnableAutoCommit = true;
+        config.EnableAutoOffsetStore = false;
+        return config;
     }
 
-    public AdminClientConfig AdminConfig() =>
-        options.Value.ApplySecurity(new AdminClientConfig { BootstrapServers = BootstrapServers });
+    public AdminClientConfig AdminConfig() => Finish(new AdminClientConfig { BootstrapServers = BootstrapServers }, section: null);
 
-    internal void StartEmbedded(int brokerCount)
-    {
-        Embedded = EmbeddedKafkaCluster.Start(brokerCount);
-
-        // A real broker waits 3 s for more members before the first assignment; in one process there are none to
-        // wait for, and the wait would only delay the first events after every start.
-        Embedded.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
-    }
+    /// <summary>Points every client made from now on at a cluster this process brought up itself.</summary>
+    internal void UseBootstrapServers(string bootstrapServers) => _bootstrapServers = bootstrapServers;
 
     internal void MarkReady() => _ready.TrySetResult();
+
+    private T Finish<T>(T config, string? section) where T : ClientConfig
+    {
+        foreach (var tune in tuning)
+        {
+            tune.Defaults(config);
+        }
+
+        if (section is not null)
+        {
+            configuration.GetSection(section).Bind(config);
+        }
+
+        config.BootstrapServers = BootstrapServers;
+        options.Value.ApplySecurity(config);
+        foreach (var tune in tuning)
+        {
+            tune.Override(config);
+        }
+
+        return config;
+    }
 
     public void Dispose()
     {
@@ -135,10 +144,21 @@ public sealed partial class KafkaConnection(
             _producer = null;
             _deadLetterProducer = null;
         }
-
-        Embedded?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Client} reports {Code}: {Reason}")]
     private partial void LogClientError(string client, ErrorCode code, string reason);
+}
+
+/// <summary>Adjusts every client's settings for the cluster in use: defaults (which configuration may override) and
+/// overrides (which it may not). The embedded cluster uses this for what its mock brokers need.</summary>
+public interface IConfigureKafkaClients
+{
+    void Defaults(ClientConfig config)
+    {
+    }
+
+    void Override(ClientConfig config)
+    {
+    }
 }

@@ -7,7 +7,8 @@ public sealed class KafkaOptions
 {
     public const string SectionName = "Kafka";
 
-    /// <summary>Empty means: run an <see cref="Embedded.EmbeddedKafkaCluster"/> in process instead of connecting out.</summary>
+    /// <summary>The cluster to connect to. Empty is for development: the composition then adds a cluster of its own
+    /// (the embedded one), which supplies the address at startup.</summary>
     public string BootstrapServers { get; set; } = "";
 
     public SecurityProtocol? SecurityProtocol { get; set; }
@@ -26,20 +27,11 @@ public sealed class KafkaOptions
 
     public KafkaTopicOptions Topics { get; set; } = new();
 
-    public bool UseEmbeddedCluster => string.IsNullOrWhiteSpace(BootstrapServers);
-
-    /// <summary>
-    /// Copies the security settings that are set onto <paramref name="config"/>, leaving the others at the
-    /// client's defaults. Does nothing in embedded mode: the embedded cluster only speaks plaintext, and a shared
-    /// appsettings file with production security settings must not break local runs.
-    /// </summary>
+    /// <summary>Copies the security settings that are set onto <paramref name="config"/>, leaving the others at the
+    /// client's defaults.</summary>
     public T ApplySecurity<T>(T config) where T : ClientConfig
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (UseEmbeddedCluster)
-        {
-            return config;
-        }
 
         if (SecurityProtocol is { } securityProtocol)
         {

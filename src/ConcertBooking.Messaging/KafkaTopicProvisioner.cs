@@ -1,5 +1,3 @@
-using ConcertBooking.Messaging.Embedded;
-
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -15,11 +13,13 @@ public sealed record TopicProvisioningResult(IReadOnlyList<string> Created, IRea
 /// Makes sure every topic in <see cref="TopicNames.All"/> exists. Safe to run on every start: existing topics are
 /// left as they are, only reported when they have fewer partitions than configured.
 /// </summary>
-/// <param name="embeddedCluster">Required when <see cref="KafkaOptions.BootstrapServers"/> is empty.</param>
+/// <param name="creator">Creates topics on a cluster without the topic admin API (the embedded one); null: the
+/// admin client's CreateTopics.</param>
 public sealed partial class KafkaTopicProvisioner(
     IOptions<KafkaOptions> options,
+    string bootstrapServers,
     ILogger<KafkaTopicProvisioner> logger,
-    EmbeddedKafkaCluster? embeddedCluster = null)
+    ITopicCreator? creator = null)
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(15);
 
@@ -33,14 +33,6 @@ public sealed partial class KafkaTopicProvisioner(
                 $"Kafka:Topics needs at least 1 partition and replication factor 1, got {topicOptions.Partitions} and {topicOptions.ReplicationFactor}.");
         }
 
-        EmbeddedKafkaCluster? embedded = null;
-        if (kafka.UseEmbeddedCluster)
-        {
-            embedded = embeddedCluster ?? throw new InvalidOperationException(
-                "Kafka:BootstrapServers is empty, which selects the embedded cluster, but no EmbeddedKafkaCluster was provided.");
-        }
-
-        string bootstrapServers = embedded?.BootstrapServers ?? kafka.BootstrapServers;
         using IAdminClient admin = new AdminClientBuilder(
             kafka.ApplySecurity(new AdminClientConfig { BootstrapServers = bootstrapServers })).Build();
 
@@ -74,38 +66,14 @@ public sealed partial class KafkaTopicProvisioner(
         List<string> created = [];
         if (missing.Count > 0)
         {
-            IReadOnlyList<string> racedIn = embedded is not null
-                ? CreateOnEmbeddedCluster(embedded, missing, topicOptions, created)
+            IReadOnlyList<string> racedIn = creator is not null
+                ? creator.Create(missing, topicOptions, created)
                 : await CreateWithAdminClientAsync(admin, missing, topicOptions, created, cancellationToken).ConfigureAwait(false);
             alreadyExisting.AddRange(racedIn);
         }
 
         LogProvisioned(logger, bootstrapServers, created.Count, alreadyExisting.Count);
         return new TopicProvisioningResult(created, alreadyExisting);
-    }
-
-    private IReadOnlyList<string> CreateOnEmbeddedCluster(
-        EmbeddedKafkaCluster cluster, List<string> topics, KafkaTopicOptions topicOptions, List<string> created)
-    {
-        // The mock has no CreateTopics API and no topic configs; its retention is a fixed per-partition cap.
-        LogEmbeddedIgnoresConfigs(logger, topicOptions.RetentionMs, topicOptions.RetentionBytes);
-
-        List<string> racedIn = [];
-        foreach (string topic in topics)
-        {
-            try
-            {
-                cluster.CreateTopic(topic, topicOptions.Partitions, topicOptions.ReplicationFactor);
-                created.Add(topic);
-                LogCreated(logger, topic, topicOptions.Partitions, topicOptions.ReplicationFactor);
-            }
-            catch (KafkaException e) when (e.Error.Code == ErrorCode.TopicAlreadyExists)
-            {
-                racedIn.Add(topic);
-            }
-        }
-
-        return racedIn;
     }
 
     private async Task<IReadOnlyList<string>> CreateWithAdminClientAsync(
@@ -183,10 +151,13 @@ public sealed partial class KafkaTopicProvisioner(
     private static partial void LogCreated(ILogger logger, string topic, int partitions, int replicationFactor);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Embedded Kafka cannot apply retention.ms={RetentionMs} and retention.bytes={RetentionBytes}; each partition instead keeps at most about 5 MiB / 100000 records and drops the oldest silently")]
-    private static partial void LogEmbeddedIgnoresConfigs(ILogger logger, long retentionMs, long retentionBytes);
-
-    [LoggerMessage(Level = LogLevel.Information,
         Message = "Kafka topics provisioned on {BootstrapServers}: {CreatedCount} created, {ExistingCount} already existed")]
     private static partial void LogProvisioned(ILogger logger, string bootstrapServers, int createdCount, int existingCount);
+}
+
+/// <summary>Creates topics where the admin client cannot: returns the topics that already existed (raced in), adds
+/// the created ones to <c>created</c>.</summary>
+public interface ITopicCreator
+{
+    IReadOnlyList<string> Create(IReadOnlyList<string> topics, KafkaTopicOptions options, List<string> created);
 }

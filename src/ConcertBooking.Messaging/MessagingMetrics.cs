@@ -22,8 +22,8 @@ public sealed class MessagingMetrics : IDisposable
         Retries = _meter.CreateCounter<long>("concertbooking.handler.retries", description: "Handler retries after a failure");
         DeadLettered = _meter.CreateCounter<long>("concertbooking.events.dead_lettered", description: "Records parked on a dead-letter topic");
         ConsumerStopped = _meter.CreateCounter<long>("concertbooking.consumer.stopped", description: "Consumer loops that stopped or restarted");
-        EmbeddedGaps = _meter.CreateCounter<long>("concertbooking.embedded.gaps",
-            description: "Embedded cluster partitions where a group's unread events were dropped and replayed from the outbox");
+        Gaps = _meter.CreateCounter<long>("concertbooking.consumer.gaps",
+            description: "Jumps past records a group never read (the cluster no longer had them), per group");
         CommitToHandled = _meter.CreateHistogram<double>("concertbooking.events.commit_to_handled", unit: "ms",
             description: "From the event's commit (occurredAt) to its handling by a group");
         _meter.CreateObservableGauge("concertbooking.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog),
@@ -48,7 +48,7 @@ public sealed class MessagingMetrics : IDisposable
 
     public Counter<long> ConsumerStopped { get; }
 
-    public Counter<long> EmbeddedGaps { get; }
+    public Counter<long> Gaps { get; }
 
     public Histogram<double> CommitToHandled { get; }
 

@@ -5,8 +5,8 @@ namespace ConcertBooking.Notifications;
 
 public sealed class NotificationOptions
 {
-    /// <summary>How long a hold lasts. RESERVATION_CREATED carries no expiry, so the confirmation's expiry is the
-    /// event's occurredAt plus this, read from the booking core's own <c>Booking:HoldDuration</c>.</summary>
+    /// <summary>How long a hold lasts, for a RESERVATION_CREATED without <c>expiresAt</c> (written before events
+    /// carried it): its expiry is then occurredAt plus this, read from the booking core's <c>Booking:HoldDuration</c>.</summary>
     public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(5);
 }
 

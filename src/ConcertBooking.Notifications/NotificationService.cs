@@ -1,17 +1,14 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Infrastructure;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications.Delivery;
 using ConcertBooking.Notifications.Endpoints;
-using ConcertBooking.Web;
 using ConcertBooking.Notifications.Handling;
 using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace ConcertBooking.Notifications;
@@ -20,15 +17,18 @@ namespace ConcertBooking.Notifications;
 public static class NotificationService
 {
     public const string GroupId = "notification-service";
+    public const string Role = "notification";
 
-    /// <summary>The service's tables, its endpoints' services and, with <paramref name="runConsumer"/>, its consumer
-    /// group in this process.</summary>
-    public static IHostApplicationBuilder AddNotificationService(this IHostApplicationBuilder builder, bool runConsumer)
+    /// <summary>Its database: <c>ConnectionStrings:Notifications</c>, else the booking database.</summary>
+    public const string ConnectionName = "Notifications";
+
+    /// <summary>The service's tables, its endpoints' services and its consumer group (run here with the
+    /// <c>notification</c> role). The composition provides an <see cref="IConcertDirectory"/>.</summary>
+    public static IHostApplicationBuilder AddNotificationService(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContextPool<NotificationsDbContext>(PersistenceExtensions.UseBookingDatabase);
-        services.AddDatabaseSchema<NotificationsDbContext>();
+        services.AddServiceDatabase<NotificationsDbContext>(ConnectionName);
         services.AddScoped<Waitlist>();
         services.AddScoped<NotificationQueries>();
 
@@ -41,25 +41,19 @@ public static class NotificationService
             .ValidateOnStart();
 
         // Decided at startup, like the rest of the configuration: with a host, a delivery step after each batch.
-        if (builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() is { IsConfigured: true })
+        var mail = builder.Configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() is { IsConfigured: true };
+        if (mail)
         {
             services.AddScoped<INotificationSender, SmtpNotificationSender>();
             services.AddScoped<NotificationDelivery>();
-            if (runConsumer)
-            {
-                services.AddHostedService<RedeliverySweeper>();
-            }
         }
 
-        services.AddConsumerGroup(GroupId, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], runConsumer, (sp, group) =>
-            new NotificationGroupHandler(
-                new NotificationRecorder(
-                    sp.GetRequiredService<NotificationsDbContext>(),
-                    group,
-                    sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<IOptions<NotificationOptions>>().Value.HoldDuration),
-                sp.GetService<NotificationDelivery>(),
-                sp.GetRequiredService<ILogger<NotificationGroupHandler>>()));
+        builder.AddConsumerGroup<NotificationGroupHandler>(GroupId, [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents], Role);
+        if (mail && ProcessRoles.Of(builder).Has(Role))
+        {
+            services.AddHostedService<RedeliverySweeper>();
+        }
+
         return builder;
     }
 }

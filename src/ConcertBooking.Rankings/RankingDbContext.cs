@@ -1,4 +1,4 @@
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 

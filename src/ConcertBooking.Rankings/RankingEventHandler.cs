@@ -3,6 +3,7 @@ using System.Text;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ConcertBooking.Rankings;
@@ -13,7 +14,7 @@ namespace ConcertBooking.Rankings;
 /// concert) never lose an update; the base class keeps redeliveries out.
 /// </summary>
 public sealed partial class RankingEventHandler(
-    RankingDbContext db, string groupId, TimeProvider clock, ILogger<RankingEventHandler> logger)
+    RankingDbContext db, [ServiceKey] string groupId, TimeProvider clock, ILogger<RankingEventHandler> logger)
     : IdempotentEventHandler<RankingDbContext>(db, groupId, clock)
 {
     // Four parameters per row keeps a statement far below SQLite's and PostgreSQL's parameter limits.

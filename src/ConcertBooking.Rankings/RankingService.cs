@@ -1,5 +1,5 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Infrastructure;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,22 +11,19 @@ namespace ConcertBooking.Rankings;
 public static class RankingService
 {
     public const string GroupId = "ranking-service";
+    public const string Role = "ranking";
+
+    /// <summary>Its database: <c>ConnectionStrings:Rankings</c>, else the booking database.</summary>
+    public const string ConnectionName = "Rankings";
 
     /// <summary>Holds from reservation-events, confirmations from payment-events, sell-outs from concert-events.</summary>
     public static readonly IReadOnlyList<string> ConsumedTopics = [Topics.ReservationEvents, Topics.PaymentEvents, Topics.ConcertEvents];
 
-    /// <summary>The ranking tables and queries; with <paramref name="runConsumer"/> this process also runs the group.</summary>
-    public static IHostApplicationBuilder AddRankingService(this IHostApplicationBuilder builder, bool runConsumer)
+    /// <summary>The ranking tables and queries, and the group (run here with the <c>ranking</c> role).</summary>
+    public static IHostApplicationBuilder AddRankingService(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.AddDbContextPool<RankingDbContext>(PersistenceExtensions.UseBookingDatabase);
-        services.AddDatabaseSchema<RankingDbContext>();
-        services.AddScoped<RankingQueries>();
-        services.AddConsumerGroup(GroupId, ConsumedTopics, runConsumer, (sp, group) => new RankingEventHandler(
-            sp.GetRequiredService<RankingDbContext>(),
-            group,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RankingEventHandler>>()));
-        return builder;
+        builder.Services.AddServiceDatabase<RankingDbContext>(ConnectionName);
+        builder.Services.AddScoped<RankingQueries>();
+        return builder.AddConsumerGroup<RankingEventHandler>(GroupId, ConsumedTopics, Role);
     }
 }

@@ -4,7 +4,7 @@ using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Consumers;
-using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.Notifications.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,16 +43,14 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
             a => a!.Confirmed == 1);
         Assert.Equal((1L, 0L, 1L, 70_000L), (analytics!.Reservations, analytics.Holds, analytics.Confirmed, analytics.Revenue));
 
-        // Past the retention and processed by every group, the events and their records are pruned (its SQL is
-        // provider-specific enough to run on both).
-        var pruner = ActivatorUtilities.CreateInstance<OutboxPruner>(Api.Services);
+        // Past the retention, sent events and every group's records of them are pruned by age.
+        Api.Clock.Advance(TimeSpan.FromDays(8));
         var left = await WaitForAsync(
             async () =>
             {
-                await pruner.PruneAsync(Api.Clock.GetUtcNow().AddMinutes(1), CancellationToken.None);
                 using var scope = Api.Services.CreateScope();
                 return (await scope.ServiceProvider.GetRequiredService<BookingDbContext>().OutboxMessages.CountAsync(),
-                    await scope.ServiceProvider.GetRequiredService<MessagingDbContext>().ProcessedEvents.CountAsync());
+                    await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Set<ProcessedEvent>().CountAsync());
             },
             counts => counts == (0, 0));
         Assert.Equal((0, 0), left);

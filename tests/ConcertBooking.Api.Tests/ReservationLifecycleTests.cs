@@ -4,7 +4,7 @@ using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Infrastructure;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Api.Tests;

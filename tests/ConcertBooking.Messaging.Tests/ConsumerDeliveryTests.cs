@@ -46,7 +46,7 @@ public sealed class ConsumerDeliveryTests(ITestOutputHelper output)
         await WaitCommittedPastAsync(group, twin);
 
         await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<ProcessedEventsDbContext>();
         var rows = await db.ProcessedEvents.AsNoTracking().Where(p => p.GroupId == group).ToListAsync();
         Assert.Equal([once.EventId, twice.EventId], rows.Select(r => r.EventId).Order());
         Assert.Equal(first.Offset.Value, rows.Single(r => r.EventId == once.EventId).Offset);
@@ -54,7 +54,7 @@ public sealed class ConsumerDeliveryTests(ITestOutputHelper output)
         // Absorbed, not refused: the primary key alone would also keep one row, but by failing the repeat into the
         // DLT after a retry budget per repeat.
         Assert.Empty(KafkaProbe.ReadAll(cluster.BootstrapServers, TopicNames.ReservationEventsDeadLetter));
-        Assert.DoesNotContain(host.Logs.Entries, e => e.Category == typeof(KafkaConsumerWorker).FullName && e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Category.StartsWith(typeof(ConsumerGroupWorker).Namespace!, StringComparison.Ordinal) && e.Level >= LogLevel.Warning);
 
         Task WaitCommittedPastAsync(string groupId, DeliveryResult<string, string> delivery) =>
             Eventually.WaitUntilAsync(
@@ -75,7 +75,7 @@ public sealed class ConsumerDeliveryTests(ITestOutputHelper output)
         // Only revocation and shutdown commit now: a periodic commit would otherwise hide a missing one.
         var settings = new Dictionary<string, string?>
         {
-            ["Kafka:ConsumerLoop:CommitInterval"] = "01:00:00",
+            ["Kafka:Consumer:AutoCommitIntervalMs"] = "3600000",
             ["Kafka:Retry:Backoff"] = "00:00:00.100",
             ["Kafka:ConsumerLoop:OverlapFrom"] = overlapFrom,
         };
@@ -99,7 +99,7 @@ public sealed class ConsumerDeliveryTests(ITestOutputHelper output)
         using var producer = TestClients.Producer(cluster.BootstrapServers);
 
         await using (var first = MessagingTestHost.Create(cluster, output, "first",
-                         services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => firstHandler), settings: settings))
+                         services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => firstHandler), settings: settings))
         {
             await first.StartAsync();
             for (var i = 0; i < handledBefore.Count; i++)
@@ -133,7 +133,7 @@ public sealed class ConsumerDeliveryTests(ITestOutputHelper output)
 
         var secondHandler = new TestEventHandler();
         await using var second = MessagingTestHost.Create(cluster, output, "second",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => secondHandler), settings: settings);
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => secondHandler), settings: settings);
         await second.StartAsync();
 
         // The mock lets a group that lost its last member rejoin only after about the session timeout.

@@ -44,7 +44,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler();
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
         var started = DateTimeOffset.UtcNow;
         await host.StartAsync();
 
@@ -102,7 +102,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler();
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
         await host.StartAsync();
 
         await Eventually.WaitUntilAsync(
@@ -138,7 +138,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler();
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
         await host.StartAsync();
 
         await Eventually.WaitUntilAsync(() => handler.HasHandled(valid.EventId), "the event behind the two bad records is handled");
@@ -189,7 +189,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler { FailWhen = e => e.Event.EventId == poison.EventId };
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
         await host.StartAsync();
 
         // The whole budget is 3 s, so allow it on top of the usual bound.
@@ -245,7 +245,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler { FailWhen = e => e.Event.EventId == failing.EventId };
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler));
         await host.StartAsync();
 
         // The batch attempt and the first attempt on its own have failed: the record now waits out its first backoff.
@@ -282,7 +282,7 @@ public sealed class ConsumerFailurePolicyTests(ITestOutputHelper output)
 
         var handler = new TestEventHandler();
         await using var host = MessagingTestHost.Create(cluster, output, "consumer",
-            services => services.AddConsumerGroup(group, [Topic], runHere: true, (_, _) => handler),
+            services => services.AddTestConsumerGroup(group, [Topic], runHere: true, (_, _) => handler),
             settings: new Dictionary<string, string?> { ["Kafka:Retry:Backoff"] = "00:00:00.100" });
         await host.StartAsync();
 

@@ -30,9 +30,9 @@ public sealed class ConsumerRebalanceTests(ITestOutputHelper output)
         var handlerA = new TestEventHandler();
         var handlerB = new TestEventHandler();
         await using var a = MessagingTestHost.Create(cluster, output, "A",
-            services => services.AddConsumerGroup(Group, [Topic], runHere: true, (_, _) => handlerA), settings: settings);
+            services => services.AddTestConsumerGroup(Group, [Topic], runHere: true, (_, _) => handlerA), settings: settings);
         await using var b = MessagingTestHost.Create(cluster, output, "B",
-            services => services.AddConsumerGroup(Group, [Topic], runHere: true, (_, _) => handlerB), settings: settings);
+            services => services.AddTestConsumerGroup(Group, [Topic], runHere: true, (_, _) => handlerB), settings: settings);
         using var producer = TestClients.Producer(cluster.BootstrapServers);
         var produced = new List<Guid>();
 

@@ -15,8 +15,7 @@ public sealed class EmbeddedKafkaFixture : IAsyncLifetime
 
     public TopicProvisioningResult FirstProvisioning => _firstProvisioning ?? throw new InvalidOperationException("Not initialized.");
 
-    public KafkaTopicProvisioner CreateProvisioner() =>
-        new(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance, Cluster);
+    public KafkaTopicProvisioner CreateProvisioner() => TestCluster.Provisioner(Cluster);
 
     public async Task InitializeAsync()
     {

@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Embedded;
 using Confluent.Kafka;
 
 using Microsoft.Extensions.Configuration;
@@ -24,7 +25,6 @@ public sealed class KafkaOptionsTests
 
         KafkaOptions options = configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>()!;
 
-        Assert.False(options.UseEmbeddedCluster);
         Assert.Equal(SecurityProtocol.SaslSsl, options.SecurityProtocol);
         Assert.Equal(SaslMechanism.ScramSha512, options.SaslMechanism);
         Assert.Equal(6, options.Topics.Partitions);
@@ -61,14 +61,14 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
-    public void Apply_security_leaves_clients_of_the_embedded_cluster_on_plaintext()
+    public void Clients_of_the_embedded_cluster_stay_on_plaintext_whatever_the_security_settings()
     {
         KafkaOptions options = new() { SecurityProtocol = SecurityProtocol.SaslSsl, SaslUsername = "booking" };
-
         ProducerConfig producer = options.ApplySecurity(new ProducerConfig());
 
-        Assert.True(options.UseEmbeddedCluster);
-        Assert.Null(producer.SecurityProtocol);
+        new EmbeddedClientTuning().Override(producer);
+
+        Assert.Equal(SecurityProtocol.Plaintext, producer.SecurityProtocol);
         Assert.Null(producer.SaslUsername);
     }
 

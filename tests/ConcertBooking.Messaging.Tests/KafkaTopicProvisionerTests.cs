@@ -18,7 +18,7 @@ public sealed class KafkaTopicProvisionerTests
         ListLogger<KafkaTopicProvisioner> logger = new();
 
         using CancellationTokenSource timeout = new(TestClients.Timeout);
-        TopicProvisioningResult result = await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), logger, cluster)
+        TopicProvisioningResult result = await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), cluster.BootstrapServers, logger, new EmbeddedTopicCreator(cluster, logger))
             .ProvisionAsync(timeout.Token);
 
         Assert.Equal([TopicNames.ReservationEvents], result.AlreadyExisting);
@@ -29,15 +29,6 @@ public sealed class KafkaTopicProvisionerTests
 
         using IAdminClient admin = TestClients.Admin(cluster.BootstrapServers);
         Assert.Single(admin.GetMetadata(TopicNames.ReservationEvents, TestClients.Timeout).Topics.Single().Partitions);
-    }
-
-    [Fact]
-    public async Task Embedded_mode_without_a_cluster_is_a_configuration_error()
-    {
-        KafkaTopicProvisioner provisioner = new(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance);
-
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => provisioner.ProvisionAsync(CancellationToken.None));
-        Assert.Contains("BootstrapServers", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +44,7 @@ public sealed class KafkaTopicProvisionerTests
 
         KafkaTopicProvisioner provisioner = new(
             Options.Create(new KafkaOptions { BootstrapServers = cluster.BootstrapServers }),
+            cluster.BootstrapServers,
             NullLogger<KafkaTopicProvisioner>.Instance);
 
         using CancellationTokenSource timeout = new(TestClients.Timeout);
@@ -70,6 +62,7 @@ public sealed class KafkaTopicProvisionerTests
         using EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.Start();
         KafkaTopicProvisioner provisioner = new(
             Options.Create(new KafkaOptions { BootstrapServers = cluster.BootstrapServers }),
+            cluster.BootstrapServers,
             NullLogger<KafkaTopicProvisioner>.Instance);
 
         using CancellationTokenSource timeout = new(TestClients.Timeout);

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 
 using ConcertBooking.Infrastructure;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Hosting;
 
@@ -43,7 +45,7 @@ internal sealed class MessagingTestHost : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <param name="name">Prefixes this host's log lines, to tell hosts apart in a test's output.</param>
-    /// <param name="addGroups">Registers the consumer groups this host runs (<see cref="MessagingExtensions.AddConsumerGroup"/>).</param>
+    /// <param name="addGroups">Registers the consumer groups this host runs (<see cref="TestGroups.AddTestConsumerGroup"/>).</param>
     /// <param name="relay">Whether the outbox relay role is on.</param>
     /// <param name="settings">Overrides of <see cref="DefaultSettings"/>.</param>
     /// <param name="dataDirectory">Shares a database with another host; a fresh directory (deleted on dispose) otherwise.</param>
@@ -87,11 +89,13 @@ internal sealed class MessagingTestHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         builder.AddBookingPersistence();
+        builder.AddKafkaMessaging();
+        if (relay)
+        {
+            builder.Services.AddOutboxRelay<BookingDbContext>();
+        }
 
-        // No roles but the relay when asked: the consumer groups a test runs are the ones it registers itself.
-        builder.AddKafkaMessaging(new MessagingRoles(relay
-            ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) { MessagingRoles.Relay }
-            : new HashSet<string>(StringComparer.OrdinalIgnoreCase)));
+        // The consumer groups a test runs are the ones it registers itself.
         addGroups?.Invoke(builder.Services);
 
         return new MessagingTestHost(builder.Build(), logs, dataDirectory, ownsDataDirectory);

@@ -5,7 +5,7 @@ using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Domain.Users;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Embedded;
 
@@ -184,8 +184,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
                 cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
                 cluster.CreateTopic(Topics.ReservationEvents, partitions: 3, replicationFactor: 1);
                 using var timeout = new CancellationTokenSource(TestClients.Timeout);
-                await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance, cluster)
-                    .ProvisionAsync(timeout.Token);
+                await TestCluster.Provisioner(cluster).ProvisionAsync(timeout.Token);
 
                 using var admin = TestClients.Admin(cluster.BootstrapServers);
                 var partitions = admin.GetMetadata(Topics.ReservationEvents, TestClients.Timeout).Topics.Single().Partitions;

@@ -97,6 +97,11 @@ internal static class TestEvents
 
 internal static class TestCluster
 {
+    /// <summary>Creates the system's topics on the cluster, as the embedded cluster's owner does.</summary>
+    public static KafkaTopicProvisioner Provisioner(EmbeddedKafkaCluster cluster) =>
+        new(Options.Create(new KafkaOptions()), cluster.BootstrapServers, NullLogger<KafkaTopicProvisioner>.Instance,
+            new EmbeddedTopicCreator(cluster, NullLogger.Instance));
+
     /// <summary>A fresh cluster per test, so a test's offsets, dead letters and groups cannot leak into another.</summary>
     public static async Task<EmbeddedKafkaCluster> StartAsync()
     {
@@ -109,8 +114,7 @@ internal static class TestCluster
             // The hosts run in external mode, where provisioning goes through the AdminClient, which the mock does
             // not serve; with the topics already there it only checks them, as against a provisioned real cluster.
             using var timeout = new CancellationTokenSource(TestClients.Timeout);
-            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance, cluster)
-                .ProvisionAsync(timeout.Token);
+            await Provisioner(cluster).ProvisionAsync(timeout.Token);
             return cluster;
         }
         catch

@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Embedded;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -231,7 +232,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         // The ranking group reads all three topics: one hold, one payment, one sell-out.
         const string group = "ranking-service";
         await using var scope = _app.Services.CreateAsyncScope();
-        var rebuilder = new RecordingRebuilder(scope.ServiceProvider.GetRequiredService<MessagingDbContext>());
+        var rebuilder = new RecordingRebuilder(scope.ServiceProvider.GetRequiredService<ProcessedEventsDbContext>());
         var rebuild = ActivatorUtilities.CreateInstance<ReadModelRebuild>(scope.ServiceProvider, new WithRebuilder(scope.ServiceProvider, group, rebuilder));
 
         var result = await rebuild.RunAsync(group, DateTimeOffset.UnixEpoch, CancellationToken.None);
@@ -341,12 +342,12 @@ public sealed class DataPlatformServiceTests : IDisposable
         for (var partition = 0; partition < 3; partition++)
         {
             var high = probe.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High;
-            _app.Kafka.Embedded!.DeleteRecords(topic, partition, high.Value);
+            _app.Services.EmbeddedCluster()!.DeleteRecords(topic, partition, high.Value);
         }
     }
 
     /// <summary>Read models that only remember what a rebuild fed them.</summary>
-    private sealed class RecordingRebuilder(MessagingDbContext db) : IReadModelRebuilder
+    private sealed class RecordingRebuilder(ProcessedEventsDbContext db) : IReadModelRebuilder
     {
         public List<ConsumedEvent> Applied { get; } = [];
 

@@ -1,3 +1,4 @@
+using ConcertBooking.Messaging.Embedded;
 using System.Text;
 using System.Text.Json;
 using ConcertBooking.Contracts;
@@ -59,7 +60,7 @@ public sealed class EventFlowTests : IDisposable
         await Booking.ChargeAsync(fan, 100_000);
         await _app.WaitUntilAllGroupsProcessedEverythingAsync();
 
-        var cluster = _app.Kafka.Embedded!;
+        var cluster = _app.Services.EmbeddedCluster()!;
         for (var broker = 1; broker <= cluster.BrokerCount; broker++)
         {
             cluster.SetBrokerDown(broker);

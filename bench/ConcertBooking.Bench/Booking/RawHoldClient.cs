@@ -1,7 +1,7 @@
 using System.Data.Common;
 using ConcertBooking.Bench.Measurement;
 using ConcertBooking.Contracts;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 
 namespace ConcertBooking.Bench.Booking;
 

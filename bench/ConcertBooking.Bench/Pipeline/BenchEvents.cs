@@ -1,5 +1,5 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 
 namespace ConcertBooking.Bench.Pipeline;

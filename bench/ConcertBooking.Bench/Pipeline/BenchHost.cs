@@ -1,5 +1,7 @@
 using ConcertBooking.DataPlatform;
 using ConcertBooking.Infrastructure;
+using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications;
@@ -14,7 +16,7 @@ namespace ConcertBooking.Bench.Pipeline;
 /// <summary>What one benchmark process runs: the relay and/or some consumer groups.</summary>
 internal sealed record HostRoles(bool Relay = false, bool Notification = false, bool Ranking = false, bool DataPlatform = false)
 {
-    public Action<IServiceCollection>? ExtraGroups { get; init; }
+    public Action<IHostApplicationBuilder>? ExtraGroups { get; init; }
 }
 
 /// <summary>
@@ -55,18 +57,26 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 
-        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (roles.Relay)
+        builder.Configuration["roles"] = string.Join(",", new[]
         {
-            set.Add(MessagingRoles.Relay);
-        }
+            roles.Relay ? ProcessRoles.Relay : null,
+            roles.Notification ? NotificationService.Role : null,
+            roles.Ranking ? RankingService.Role : null,
+            roles.DataPlatform ? DataPlatformService.Role : null,
+            PipelineCommand.NoopRole,
+        }.OfType<string>());
 
         builder.AddBookingPersistence();
-        builder.AddKafkaMessaging(new MessagingRoles(set));
-        builder.AddNotificationService(roles.Notification);
-        builder.AddRankingService(roles.Ranking);
-        builder.AddDataPlatformService(roles.DataPlatform);
-        roles.ExtraGroups?.Invoke(builder.Services);
+        builder.AddKafkaMessaging();
+        if (roles.Relay)
+        {
+            builder.Services.AddOutboxRelay<BookingDbContext>();
+        }
+
+        builder.AddNotificationService();
+        builder.AddRankingService();
+        builder.AddDataPlatformService();
+        roles.ExtraGroups?.Invoke(builder);
         return new BenchHost(builder.Build());
     }
 

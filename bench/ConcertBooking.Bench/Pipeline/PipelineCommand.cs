@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Embedded;
+using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Notifications;
 using ConcertBooking.Rankings;
@@ -48,6 +49,9 @@ internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEve
 /// </summary>
 public static class PipelineCommand
 {
+    /// <summary>The role of the benchmark's no-op groups.</summary>
+    public const string NoopRole = "bench-noop";
+
     private const string NoopGroup = "bench-noop";
     private const int SteadyCommitters = 8;
     private const int WarmUpRounds = 4;
@@ -80,7 +84,8 @@ public static class PipelineCommand
         {
             using var cluster = EmbeddedKafkaCluster.Start(3);
             cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
-            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), NullLogger<KafkaTopicProvisioner>.Instance, cluster).ProvisionAsync(ct);
+            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), cluster.BootstrapServers, NullLogger<KafkaTopicProvisioner>.Instance,
+                new EmbeddedTopicCreator(cluster, NullLogger.Instance)).ProvisionAsync(ct);
             cluster.CreateTopic(RawKafka.Topic, 3, 3);
             var bootstrap = cluster.BootstrapServers;
             Console.WriteLine($"embedded cluster (3 brokers) at {bootstrap}");
@@ -351,7 +356,11 @@ public static class PipelineCommand
     private static BenchHost NoopHost(string bootstrap, string dataDirectory, string groupId, string[] topics, NoopProbe probe) =>
         BenchHost.Create(bootstrap, dataDirectory, new HostRoles
         {
-            ExtraGroups = s => s.AddConsumerGroup(groupId, topics, true, (_, _) => new NoopHandler(probe)),
+            ExtraGroups = b =>
+            {
+                b.AddConsumerGroup<NoopHandler>(groupId, topics, NoopRole);
+                b.Services.AddKeyedSingleton<IEventBatchHandler>(groupId, new NoopHandler(probe));
+            },
         });
 
     private static void Step(string name) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {name} (load {LoadAverage()})");

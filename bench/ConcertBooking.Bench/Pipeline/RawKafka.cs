@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ConcertBooking.Infrastructure.Outbox;
 using ConcertBooking.Messaging.Outbox;
 using Confluent.Kafka;
 
@@ -25,7 +24,7 @@ internal static class RawKafka
     {
         // The very records the relay would publish for these events (key, value and headers), so the ceiling and
         // the groups read the same bytes.
-        var messages = Enumerable.Range(0, count).Select(_ => OutboxRelay.ToKafkaMessage(OutboxMessage.From(BenchEvents.Create()))).ToArray();
+        var messages = Enumerable.Range(0, count).Select(_ => OutboxMessage.From(BenchEvents.Create()).ToKafkaMessage()).ToArray();
 
         var producerConfig = new ProducerConfig
         {

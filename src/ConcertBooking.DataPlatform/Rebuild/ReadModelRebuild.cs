@@ -1,5 +1,5 @@
 using ConcertBooking.DataPlatform.Archive;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

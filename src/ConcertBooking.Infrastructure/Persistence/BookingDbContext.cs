@@ -4,7 +4,8 @@ using ConcertBooking.Domain.Payments;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Domain.Users;
 using ConcertBooking.Infrastructure.Idempotency;
-using ConcertBooking.Infrastructure.Outbox;
+using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Infrastructure.Persistence;
@@ -24,8 +25,6 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
-
-    public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
 
     /// <summary>
     /// Saves the changes and, in the same transaction, one outbox row per domain event the saved aggregates raised.
@@ -80,5 +79,5 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
         DbConventions.Apply(configurationBuilder, Database);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDbContext).Assembly);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDbContext).Assembly).AddOutbox();
 }

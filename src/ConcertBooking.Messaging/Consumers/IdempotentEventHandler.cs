@@ -1,4 +1,4 @@
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Messaging.Consumers;
@@ -54,11 +54,4 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
     /// <summary>The group's own work for events it has not applied yet, inside the batch's transaction: write
     /// through <see cref="Db"/> (the base class saves once for the whole batch) or insert in bulk.</summary>
     protected abstract Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken);
-}
-
-/// <summary>A group whose only state is the record of what it processed (used until a service has logic).</summary>
-public sealed class RecordingEventHandler(MessagingDbContext db, string groupId, TimeProvider clock)
-    : IdempotentEventHandler<MessagingDbContext>(db, groupId, clock)
-{
-    protected override Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,3 @@
-using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -41,7 +40,8 @@ public sealed class ProcessedEvent
 
 public static class ProcessedEventModel
 {
-    /// <summary>Maps the shared processed-events table into a service's own context.</summary>
+    /// <summary>Maps the processed-events table into a service's own context, so a group's writes and its records of
+    /// what it processed commit together.</summary>
     public static ModelBuilder AddProcessedEvents(this ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ProcessedEvent>(Configure);
@@ -57,15 +57,4 @@ public static class ProcessedEventModel
         processed.Property(p => p.Topic).HasMaxLength(200);
         processed.HasIndex(p => new { p.GroupId, p.ProcessedAt });
     }
-}
-
-/// <summary>The processed-events table on its own, for groups that keep no other state.</summary>
-public sealed class MessagingDbContext(DbContextOptions<MessagingDbContext> options) : DbContext(options)
-{
-    public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
-        DbConventions.Apply(configurationBuilder, Database);
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddProcessedEvents();
 }

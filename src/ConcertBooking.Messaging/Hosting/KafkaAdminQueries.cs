@@ -1,5 +1,5 @@
 using ConcertBooking.Messaging.Consumers;
-using ConcertBooking.Messaging.Embedded;
+using ConcertBooking.Messaging.Outbox;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Hosting;
@@ -12,8 +12,8 @@ public sealed record KafkaOverview(
     IReadOnlyList<GroupInfo> Groups,
     OutboxInfo Outbox);
 
-/// <summary>Events committed but not yet on Kafka, and whether the relay is holding them back on purpose
-/// (embedded mode, while a group's unread backlog would approach the cluster's per-partition cap).</summary>
+/// <summary>Events committed but not yet on Kafka, and whether the relay is holding them back on purpose (a cluster
+/// that needs pacing, while a group's unread backlog would approach its per-partition cap).</summary>
 public sealed record OutboxInfo(long Backlog, bool HeldBack, IReadOnlyList<PartitionBacklog> UnreadByPartition);
 
 public sealed record BrokerInfo(int Id, string Host, int Port);
@@ -31,8 +31,9 @@ public sealed record GroupPartitionInfo(string Topic, int Partition, long? Commi
 public sealed class KafkaAdminQueries(
     KafkaConnection connection,
     IEnumerable<ConsumerGroupSubscription> groups,
-    EmbeddedBacklogGuard backlogGuard,
-    MessagingMetrics metrics)
+    MessagingMetrics metrics,
+    IKafkaClusterSource? local = null,
+    IPublishPacer? pacer = null)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -88,11 +89,11 @@ public sealed class KafkaAdminQueries(
         }
 
         return new KafkaOverview(
-            connection.IsEmbedded ? "embedded" : "external",
+            local?.Mode ?? "external",
             connection.BootstrapServers,
             metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => new BrokerInfo(b.BrokerId, b.Host, b.Port)).ToList(),
             topics,
             groupInfos,
-            new OutboxInfo(metrics.OutboxBacklog, backlogGuard.IsHoldingBack, connection.IsEmbedded ? backlogGuard.MeasureBacklog() : []));
+            new OutboxInfo(metrics.OutboxBacklog, pacer?.IsHoldingBack ?? false, pacer?.MeasureBacklog() ?? []));
     }
 }

@@ -1,4 +1,3 @@
-using ConcertBooking.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,31 +5,28 @@ using Microsoft.Extensions.Options;
 namespace ConcertBooking.Messaging.Hosting;
 
 /// <summary>
-/// Brings Kafka up before any client needs it: starts the embedded cluster (empty bootstrap servers) and makes sure
-/// the topics exist. Against a real cluster that is unreachable at startup, provisioning keeps retrying in the
-/// background and the API serves meanwhile; only readiness reports Kafka as not ready.
+/// Brings Kafka up before any client needs it: starts or joins a local cluster when the composition has one (see
+/// <see cref="IKafkaClusterSource"/>), then makes sure the topics exist. Against a real cluster that is unreachable at
+/// startup, provisioning keeps retrying in the background and the service runs meanwhile; only readiness reports
+/// Kafka as not ready.
 /// </summary>
 internal sealed partial class KafkaClusterHost(
     KafkaConnection connection,
     ILoggerFactory loggers,
     IOptions<KafkaOptions> kafkaOptions,
-    IOptions<DatabaseOptions> databaseOptions,
-    IHostEnvironment environment,
     TimeProvider clock,
-    ILogger<KafkaClusterHost> logger) : IHostedService
+    ILogger<KafkaClusterHost> logger,
+    IKafkaClusterSource? local = null,
+    ITopicCreator? topicCreator = null) : IHostedService
 {
-    public const string BootstrapFileName = "kafka-bootstrap.txt";
     private readonly CancellationTokenSource _stopping = new();
     private Task? _provisioning;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (kafkaOptions.Value.UseEmbeddedCluster)
+        if (local is not null)
         {
-            connection.StartEmbedded(brokerCount: 3);
-            var dataDirectory = PersistenceExtensions.ResolveDataDirectory(databaseOptions.Value, environment);
-            File.WriteAllText(Path.Combine(dataDirectory, BootstrapFileName), connection.BootstrapServers + Environment.NewLine);
-            LogEmbeddedStarted(connection.Embedded!.BrokerCount, connection.BootstrapServers);
+            connection.UseBootstrapServers(await local.StartAsync(cancellationToken));
         }
         else
         {
@@ -38,7 +34,11 @@ internal sealed partial class KafkaClusterHost(
         }
 
         _provisioning = ProvisionUntilDoneAsync(_stopping.Token);
-        return kafkaOptions.Value.UseEmbeddedCluster ? _provisioning : Task.CompletedTask;
+        if (local is not null)
+        {
+            // A local cluster answers at once: clients may rely on the topics from the first request on.
+            await _provisioning;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ internal sealed partial class KafkaClusterHost(
 
     private async Task ProvisionUntilDoneAsync(CancellationToken cancellationToken)
     {
-        var provisioner = new KafkaTopicProvisioner(kafkaOptions, loggers.CreateLogger<KafkaTopicProvisioner>(), connection.Embedded);
+        var provisioner = new KafkaTopicProvisioner(kafkaOptions, connection.BootstrapServers, loggers.CreateLogger<KafkaTopicProvisioner>(), topicCreator);
         for (var backoff = TimeSpan.FromSeconds(1); !cancellationToken.IsCancellationRequested; backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
         {
             try
@@ -69,12 +69,20 @@ internal sealed partial class KafkaClusterHost(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Kafka cluster ({BrokerCount} brokers) at {BootstrapServers}")]
-    private partial void LogEmbeddedStarted(int brokerCount, string bootstrapServers);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka cluster at {BootstrapServers}")]
     private partial void LogExternal(string bootstrapServers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning Kafka topics failed; retrying in {Backoff}")]
     private partial void LogProvisioningFailed(Exception exception, TimeSpan backoff);
+}
+
+/// <summary>A cluster this process starts or joins itself (the embedded development cluster): its address is known
+/// only at startup.</summary>
+public interface IKafkaClusterSource
+{
+    /// <summary>How operators' views name this kind of cluster.</summary>
+    string Mode { get; }
+
+    /// <summary>Starts or joins the cluster; returns its bootstrap servers.</summary>
+    Task<string> StartAsync(CancellationToken cancellationToken);
 }

@@ -1,8 +1,6 @@
-using ConcertBooking.Infrastructure;
 using ConcertBooking.Messaging.Consumers;
-using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Outbox;
-using Microsoft.Extensions.Configuration;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -12,20 +10,17 @@ namespace ConcertBooking.Messaging.Hosting;
 
 public static class MessagingExtensions
 {
-    /// <summary>Kafka for this process: the cluster connection (embedded or real), topic provisioning, the
-    /// outbox relay when the relay role is on, and the metrics. Consumer groups are added with
-    /// <see cref="AddKafkaConsumer"/>.</summary>
-    public static IHostApplicationBuilder AddKafkaMessaging(this IHostApplicationBuilder builder, MessagingRoles roles)
+    /// <summary>Kafka for this process: the connection, topic provisioning, the consumer runtime's shared parts,
+    /// the admin queries and the metrics. Consumer groups are added with <see cref="AddConsumerGroup{THandler}"/>.</summary>
+    public static IHostApplicationBuilder AddKafkaMessaging(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.SectionName))
             .Validate(o => o.Topics.Partitions >= 1 && o.Topics.ReplicationFactor >= 1, "Kafka:Topics needs partitions and replication factor of at least 1.")
             .ValidateOnStart();
-        services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().Bind(builder.Configuration.GetSection(RetryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConsumerLoopOptions>().Bind(builder.Configuration.GetSection(ConsumerLoopOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-
-        services.AddSingleton(roles);
+        services.AddOutbox(builder.Configuration);
 
         // The relay, the consumer loop and the cluster host all take a clock; a process that composes messaging
         // without the API (which registers one) must not fail to start for want of it.
@@ -33,46 +28,55 @@ public static class MessagingExtensions
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
-        services.AddSingleton<EmbeddedBacklogGuard>();
-        services.AddSingleton<OutboxCatchUp>();
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<RetryThenDeadLetter>();
+        services.AddSingleton<ConsumeLoopFactory>();
         services.AddHostedService<KafkaClusterHost>();
-        services.AddDbContextPool<MessagingDbContext>(PersistenceExtensions.UseBookingDatabase);
-        services.AddDatabaseSchema<MessagingDbContext>();
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: ["ready"]);
+        return builder;
+    }
 
-        if (roles.Has(MessagingRoles.Relay))
+    /// <summary>
+    /// Declares a consumer group of the system: its id, the topics it reads and its handler (resolved from DI per
+    /// batch, keyed by the group id, so a handler's constructor can take the id with <c>[ServiceKey]</c>). The group
+    /// runs in this process when the process has its role (by default the group id). A handler that derives from
+    /// <see cref="IdempotentEventHandler{TContext}"/> also gets its processed-event records pruned.
+    /// </summary>
+    public static IHostApplicationBuilder AddConsumerGroup<THandler>(
+        this IHostApplicationBuilder builder, string groupId, IReadOnlyList<string> topics, string? role = null)
+        where THandler : class, IEventBatchHandler
+    {
+        var services = builder.Services;
+        services.AddSingleton(new ConsumerGroupSubscription(groupId, topics));
+        services.AddKeyedScoped<IEventBatchHandler, THandler>(groupId);
+        if (!ProcessRoles.Of(builder).Has(role ?? groupId))
         {
-            services.AddHostedService<OutboxRelay>();
-            services.AddHostedService<OutboxPruner>();
+            return builder;
+        }
+
+        var registration = new ConsumerGroupRegistration(groupId, topics);
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ConsumerGroupWorker>(sp, registration));
+        if (ProcessedEventsContext(typeof(THandler)) is { } context)
+        {
+            var pruner = typeof(ProcessedEventsPruner<>).MakeGenericType(context);
+            services.AddSingleton(sp => (IHostedService)ActivatorUtilities.CreateInstance(sp, pruner, groupId));
         }
 
         return builder;
     }
 
-    /// <summary>Declares a consumer group of the system; with <paramref name="runHere"/> this process also runs it.</summary>
-    public static IServiceCollection AddConsumerGroup(
-        this IServiceCollection services,
-        string groupId,
-        IReadOnlyList<string> topics,
-        bool runHere,
-        Func<IServiceProvider, string, IEventBatchHandler> createHandler)
+    private static Type? ProcessedEventsContext(Type handler)
     {
-        services.AddSingleton(new ConsumerGroupSubscription(groupId, topics));
-        if (runHere)
+        for (var type = handler; type is not null; type = type.BaseType)
         {
-            var registration = new ConsumerGroupRegistration(groupId, topics, createHandler);
-            services.AddSingleton(registration);
-            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<KafkaConsumerWorker>(sp, registration));
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IdempotentEventHandler<>))
+            {
+                return type.GetGenericArguments()[0];
+            }
         }
 
-        return services;
+        return null;
     }
-
-    /// <summary>A group that only records what it processed (until its service has logic of its own).</summary>
-    public static IServiceCollection AddRecordingConsumerGroup(
-        this IServiceCollection services, string groupId, IReadOnlyList<string> topics, bool runHere) =>
-        services.AddConsumerGroup(groupId, topics, runHere, (sp, group) =>
-            new RecordingEventHandler(sp.GetRequiredService<MessagingDbContext>(), group, sp.GetRequiredService<TimeProvider>()));
 }
 
 internal sealed class KafkaHealthCheck(KafkaConnection connection) : IHealthCheck

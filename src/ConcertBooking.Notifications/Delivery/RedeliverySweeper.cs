@@ -1,5 +1,5 @@
-using ConcertBooking.Infrastructure.Outbox;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +10,7 @@ namespace ConcertBooking.Notifications.Delivery;
 /// Mails notifications that were stored but never sent. The group sends right after storing, so this only finds
 /// what a crash between the two left behind, or what a mail server refused for longer than the retry budget (the
 /// event then sits on the dead-letter topic, but its notification is sent once the server is back). One process at
-/// a time sweeps (a lease in the booking database), so several notification processes do not mail the same one.
+/// a time sweeps (a lease in the service's database), so several notification processes do not mail the same one.
 /// </summary>
 internal sealed partial class RedeliverySweeper(
     IServiceScopeFactory scopes,
@@ -30,8 +30,8 @@ internal sealed partial class RedeliverySweeper(
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
         var now = Clock.GetUtcNow();
-        var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        if (!await booking.TryAcquireAsync(LeaseName, _owner, now, settings.RedeliveryInterval * 3, cancellationToken))
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        if (!await db.TryAcquireAsync(LeaseName, _owner, now, settings.RedeliveryInterval * 3, cancellationToken))
         {
             return;
         }

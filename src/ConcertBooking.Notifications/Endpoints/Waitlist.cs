@@ -1,15 +1,15 @@
 using ConcertBooking.Domain.Common;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Notifications.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Notifications.Endpoints;
 
 /// <summary>
-/// Joining and leaving concerts' waitlists. No event announces a new concert, so whether one exists is read from
-/// the booking core's Concerts table: read only, the one place this service looks at another module's table.
+/// Joining and leaving concerts' waitlists. No event announces a new concert, so whether one exists is asked of the
+/// booking side through <see cref="IConcertDirectory"/>, which the composition provides.
 /// </summary>
-internal sealed class Waitlist(NotificationsDbContext db, BookingDbContext booking, TimeProvider clock)
+internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory concerts, TimeProvider clock)
 {
     /// <summary>Joins, or finds the caller already waiting; <c>Joined</c> tells which.</summary>
     public async Task<(WaitlistEntryDto Entry, bool Joined)> JoinAsync(long concertId, long userId, string email, CancellationToken cancellationToken)
@@ -64,6 +64,5 @@ internal sealed class Waitlist(NotificationsDbContext db, BookingDbContext booki
         db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ConcertId == concertId && w.UserId == userId, cancellationToken);
 
     private async Task<string> ConcertNameAsync(long concertId, CancellationToken cancellationToken) =>
-        await booking.Concerts.AsNoTracking().Where(c => c.Id == concertId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken)
-            ?? throw BookingErrors.NotFound("Concert", concertId);
+        await concerts.NameAsync(concertId, cancellationToken) ?? throw BookingErrors.NotFound("Concert", concertId);
 }

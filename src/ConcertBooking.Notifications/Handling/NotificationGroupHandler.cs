@@ -1,7 +1,9 @@
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Notifications.Delivery;
 using ConcertBooking.Notifications.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Notifications.Handling;
 
@@ -11,12 +13,16 @@ namespace ConcertBooking.Notifications.Handling;
 /// dead-letters the record; the retry finds the events applied and only sends what is still undelivered.
 /// </summary>
 internal sealed partial class NotificationGroupHandler(
-    NotificationRecorder recorder,
-    NotificationDelivery? delivery,
-    ILogger<NotificationGroupHandler> logger) : IEventBatchHandler
+    [ServiceKey] string groupId,
+    NotificationsDbContext db,
+    TimeProvider clock,
+    IOptions<NotificationOptions> options,
+    ILogger<NotificationGroupHandler> logger,
+    NotificationDelivery? delivery = null) : IEventBatchHandler
 {
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
+        var recorder = new NotificationRecorder(db, groupId, clock, options.Value.HoldDuration);
         await recorder.HandleAsync(events, cancellationToken);
         if (delivery is null)
         {

@@ -1,5 +1,5 @@
 using ConcertBooking.Contracts;
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Notifications.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +37,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
                 case ReservationCreated held:
                     var hold = Track(reservations, added, held.ReservationId);
                     hold.RecordHold(held);
-                    drafts.Add(NotificationTexts.HoldConfirmation(held, held.OccurredAt + holdDuration, now));
+                    drafts.Add(NotificationTexts.HoldConfirmation(held, held.ExpiresAt ?? held.OccurredAt + holdDuration, now));
                     IssueReceiptIfDue(hold, drafts, now);
                     break;
                 case PaymentCompleted paid:

@@ -1,11 +1,11 @@
-using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Notifications.Persistence;
 
-/// <summary>The notification service's own tables, in the booking database next to the processed-events record
-/// they are written with.</summary>
+/// <summary>The notification service's own tables (its own database with <c>ConnectionStrings:Notifications</c>,
+/// else the booking database), with the processed-event records they are written with and the sweeper's lease.</summary>
 public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options)
 {
     public DbSet<Notification> Notifications => Set<Notification>();
@@ -19,7 +19,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddProcessedEvents();
+        modelBuilder.AddProcessedEvents().AddLeases();
 
         modelBuilder.Entity<Notification>(notification =>
         {

@@ -32,6 +32,7 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
     {
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Booking:DemoData", "false");
+        builder.ConfigureServices(services => services.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection));
         foreach (var (key, value) in FastKafkaSettings.Concat(settings ?? []))
         {
             builder.UseSetting(key, value);
@@ -66,10 +67,10 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
         return await query(scope.ServiceProvider.GetRequiredService<BookingDbContext>());
     }
 
-    public async Task<T> WithMessagingDbAsync<T>(Func<MessagingDbContext, Task<T>> query)
+    public async Task<T> WithMessagingDbAsync<T>(Func<ProcessedEventsDbContext, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<MessagingDbContext>());
+        return await query(scope.ServiceProvider.GetRequiredService<ProcessedEventsDbContext>());
     }
 
     /// <summary>Any of the contexts on the app's database: the booking core's or a service's own.</summary>

@@ -1,7 +1,0 @@
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-
-namespace ConcertBooking.Infrastructure.Persistence;
-
-internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
-    value => value.UtcTicks,
-    ticks => new DateTimeOffset(ticks, TimeSpan.Zero));

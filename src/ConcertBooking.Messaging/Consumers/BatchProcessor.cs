@@ -1,0 +1,124 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ConcertBooking.Messaging.Consumers;
+
+/// <summary>
+/// Turns a consumed batch into work for the group's handler: repairs gaps first (if the cluster offers a repair),
+/// parks poison records, skips events of unknown types, and hands the events to the failure policy.
+/// </summary>
+internal sealed partial class BatchProcessor(
+    ConsumerGroupRegistration group,
+    IServiceScopeFactory scopes,
+    RetryThenDeadLetter failurePolicy,
+    MessagingMetrics metrics,
+    TimeProvider clock,
+    ILogger<BatchProcessor> logger,
+    IRecordGapRepair? gapRepair = null)
+{
+    private readonly KeyValuePair<string, object?> _groupTag = new("group", group.GroupId);
+
+    public async Task ProcessAsync(ConsumedBatch batch, CancellationToken stoppingToken)
+    {
+        await RepairGapsAsync(batch.Gaps, stoppingToken);
+
+        var events = new List<ConsumedEvent>(batch.Entries.Count);
+        foreach (var (decoded, record) in batch.Entries)
+        {
+            switch (decoded.Outcome)
+            {
+                case DecodeOutcome.Event:
+                    events.Add(decoded.Event!);
+                    break;
+                case DecodeOutcome.UnknownType:
+                    metrics.EventsSkipped.Add(1, _groupTag);
+                    LogSkipped(group.GroupId, decoded.EventType, record!.TopicPartitionOffset);
+                    break;
+                default:
+                    await failurePolicy.DeadLetterAsync(group.GroupId, DeadLetter.Of(record!), decoded.Error!, attempts: 0, stoppingToken);
+                    break;
+            }
+        }
+
+        await HandleAsync(events, stoppingToken);
+    }
+
+    private Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken stoppingToken) =>
+        failurePolicy.HandleAsync(group.GroupId, events, InvokeHandlerAsync, RecordHandled, stoppingToken);
+
+    private async Task RepairGapsAsync(List<(TopicPartition Partition, long From, long To)> gaps, CancellationToken stoppingToken)
+    {
+        foreach (var gap in gaps)
+        {
+            metrics.Gaps.Add(1, _groupTag);
+            LogGap(group.GroupId, gap.Partition.ToString(), gap.From, gap.To, gapRepair is null ? "no repair is configured" : "repairing");
+        }
+
+        if (gapRepair is null)
+        {
+            return;
+        }
+
+        foreach (var topic in gaps.Select(g => g.Partition.Topic).Distinct())
+        {
+            var repaired = 0;
+            await foreach (var events in gapRepair.RecoverAsync(group.GroupId, topic, stoppingToken))
+            {
+                await HandleAsync(events, stoppingToken);
+                repaired += events.Count;
+            }
+
+            LogRepaired(group.GroupId, topic, repaired);
+        }
+    }
+
+    private async Task InvokeHandlerAsync(IReadOnlyList<ConsumedEvent> events)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredKeyedService<IEventBatchHandler>(group.GroupId);
+
+        // Not the stopping token: work that has started is finished and committed, so a shutdown never leaves a
+        // half-handled batch behind.
+        await handler.HandleAsync(events, CancellationToken.None);
+    }
+
+    private void RecordHandled(IReadOnlyCollection<ConsumedEvent> handled)
+    {
+        metrics.EventsConsumed.Add(handled.Count, _groupTag);
+
+        // The latency needs each event's time, which a handler that never read the event has not decoded yet:
+        // only worth it when someone collects the histogram.
+        if (!metrics.CommitToHandled.Enabled)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var consumed in handled)
+        {
+            if (consumed.TryDecode(out _))
+            {
+                metrics.CommitToHandled.Record((now - consumed.OccurredAt).TotalMilliseconds, _groupTag);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: skipped an event of unknown type {EventType} at {Position}")]
+    private partial void LogSkipped(string groupId, string? eventType, TopicPartitionOffset position);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{GroupId}: the cluster no longer has unread records of {Partition} (offsets {From} to {To}); {Action}")]
+    private partial void LogGap(string groupId, string partition, long from, long to, string action);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: repaired {Count} events of {Topic}")]
+    private partial void LogRepaired(string groupId, string topic, int count);
+}
+
+/// <summary>
+/// Where a group gets the events of a gap from, when the cluster can lose records no group has read (the embedded
+/// cluster's size cap). Yields the topic's events in commit order; the group's handler skips those it already has.
+/// </summary>
+public interface IRecordGapRepair
+{
+    IAsyncEnumerable<IReadOnlyList<ConsumedEvent>> RecoverAsync(string groupId, string topic, CancellationToken cancellationToken);
+}

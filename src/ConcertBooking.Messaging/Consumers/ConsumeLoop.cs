@@ -1,0 +1,82 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConcertBooking.Messaging.Consumers;
+
+/// <summary>
+/// One consumer's life, shaped like Confluent's examples: subscribe, poll a batch, handle it, store its offsets,
+/// and let librdkafka commit what is stored (<c>enable.auto.offset.store=false</c>, auto-commit on, which also
+/// commits on revocation and on close). An offset is stored only after its batch was handled or dead-lettered, so
+/// delivery is at least once and the handlers' idempotency makes the effects exactly once.
+/// </summary>
+internal sealed partial class ConsumeLoop(
+    ConsumerGroupRegistration group,
+    KafkaConnection connection,
+    BatchProcessor processor,
+    IOptions<ConsumerLoopOptions> options,
+    ILogger<ConsumeLoop> logger)
+{
+    private readonly PartitionPositions _positions = new();
+
+    public void Run(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        ReadAhead? inFlight = null;
+        using var consumer = new ConsumerBuilder<string?, byte[]?>(connection.ConsumerConfig(group.GroupId))
+            .SetPartitionsAssignedHandler((c, partitions) =>
+            {
+                _positions.Assigned(c.Committed(partitions, TimeSpan.FromSeconds(10)));
+                LogAssigned(group.GroupId, string.Join(", ", partitions));
+            })
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                // The batch in flight may hold records of these partitions: finish it and store its offsets first,
+                // so the commit on revocation hands over exactly what was handled.
+                inFlight?.Settle(c);
+                _positions.Removed(partitions.Select(p => p.TopicPartition));
+                LogRevoked(group.GroupId, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+            })
+            .SetPartitionsLostHandler((c, partitions) =>
+            {
+                // Another member owns them already: the batch in flight is finished, and librdkafka refuses to
+                // store offsets of partitions this member no longer has.
+                inFlight?.Settle(c);
+                _positions.Removed(partitions.Select(p => p.TopicPartition));
+            })
+            .SetErrorHandler((_, error) => LogKafkaError(group.GroupId, error.Code, error.Reason))
+            .Build();
+
+        inFlight = new ReadAhead(processor, settings.OverlapFrom, stoppingToken);
+        consumer.Subscribe(group.Topics);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = BatchReader.Read(consumer, _positions, settings, TimeSpan.FromMilliseconds(100));
+                if (batch is null)
+                {
+                    inFlight.Settle(consumer);
+                    continue;
+                }
+
+                inFlight.Start(consumer, batch);
+            }
+        }
+        finally
+        {
+            // Graceful drain: the batch in flight is finished and its offsets stored; Close commits them.
+            inFlight.SettleQuietly(consumer, logger, group.GroupId);
+            consumer.Close();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GroupId}: assigned {Partitions}")]
+    private partial void LogAssigned(string groupId, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{GroupId}: revoked {Partitions}")]
+    private partial void LogRevoked(string groupId, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: Kafka reports {Code}: {Reason}")]
+    private partial void LogKafkaError(string groupId, ErrorCode code, string reason);
+}

@@ -1,0 +1,115 @@
+using Confluent.Kafka;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConcertBooking.Messaging.Outbox;
+
+/// <summary>
+/// Publishes one batch of pending outbox rows and hands what was delivered to the <see cref="SentRecorder{TContext}"/>.
+/// </summary>
+internal sealed class OutboxPublisher<TContext>(
+    KafkaConnection connection,
+    SentRecorder<TContext> recorder,
+    MessagingMetrics metrics,
+    TimeProvider clock,
+    IPublishPacer? pacer = null)
+    where TContext : DbContext
+{
+    private static readonly TimeSpan BacklogCountInterval = TimeSpan.FromSeconds(1);
+    private DateTimeOffset _backlogCountedAt = DateTimeOffset.MinValue;
+
+    /// <summary>Publishes up to one batch of pending rows; returns how many were read.</summary>
+    public async Task<int> PublishBatchAsync(TContext db, int batchSize, CancellationToken cancellationToken)
+    {
+        var skip = await recorder.InFlightAsync(batchSize * 4, cancellationToken);
+        var outbox = db.Set<OutboxMessage>();
+        var pending = (await outbox.AsNoTracking()
+            .Where(m => m.SentAt == null)
+            .OrderBy(m => m.Id)
+            .Take(batchSize + skip.Count)
+            .ToListAsync(cancellationToken))
+            .Where(m => !skip.Contains(m.Id))
+            .Take(batchSize)
+            .ToList();
+        if (pending.Count < batchSize)
+        {
+            metrics.ReportOutboxBacklog(pending.Count);
+        }
+        else if (clock.GetUtcNow() - _backlogCountedAt > BacklogCountInterval)
+        {
+            // Counting a large backlog scans it; once a second is plenty for a gauge, and keeps the scan off the
+            // path of every batch while the relay drains.
+            _backlogCountedAt = clock.GetUtcNow();
+            metrics.ReportOutboxBacklog(await outbox.CountAsync(m => m.SentAt == null, cancellationToken));
+        }
+
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var producer = connection.Producer;
+        var deliveries = new Task<DeliveryResult<string, byte[]>>[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
+        {
+            deliveries[i] = producer.ProduceAsync(pending[i].Topic, pending[i].ToKafkaMessage(), cancellationToken);
+        }
+
+        // A delivered row is recorded as sent unless an earlier row of its key failed in this batch: publishing it
+        // again after that one keeps the key's latest copy last in the log (what a compacted topic or a reader of the
+        // latest state per key sees). A failure that may have reached the broker is sent again too. Both repeats are
+        // counted; consumers drop them by eventId.
+        var delivered = new List<long>(pending.Count);
+        HashSet<string>? failedKeys = null;
+        var repeats = 0;
+        Exception? failure = null;
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            try
+            {
+                var result = await deliveries[i];
+                pacer?.Delivered(result);
+                if (failedKeys?.Contains(pending[i].Key) == true)
+                {
+                    repeats++;
+                }
+                else
+                {
+                    delivered.Add(pending[i].Id);
+                }
+            }
+            catch (ProduceException<string, byte[]> ex)
+            {
+                failure ??= ex;
+                (failedKeys ??= []).Add(pending[i].Key);
+                if (ex.DeliveryResult.Status != PersistenceStatus.NotPersisted)
+                {
+                    repeats++;
+                }
+            }
+        }
+
+        if (repeats > 0)
+        {
+            metrics.EventsRepublished.Add(repeats);
+        }
+
+        if (delivered.Count > 0)
+        {
+            metrics.EventsProduced.Add(delivered.Count);
+            recorder.Add(delivered);
+        }
+
+        if (failure is not null)
+        {
+            throw new KafkaPublishException(
+                $"Published {delivered.Count} of {pending.Count} outbox rows; the rest stay pending ({repeats} of them may already be on Kafka).", failure);
+        }
+
+        return pending.Count;
+    }
+
+    /// <summary>Waits until everything delivered is recorded as sent.</summary>
+    public Task CompleteAsync() => recorder.CompleteAsync();
+}
+
+public sealed class KafkaPublishException(string message, Exception inner) : Exception(message, inner);
