@@ -14,7 +14,7 @@ public static class ChunkedDelete
         var total = 0;
         while (true)
         {
-            var chunk = await keys.Take(Chunk).ToListAsync(cancellationToken);
+            var chunk = await keys.OrderBy(k => k).Take(Chunk).ToListAsync(cancellationToken);
             if (chunk.Count == 0)
             {
                 return total;

@@ -4,7 +4,9 @@ using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.DataPlatform;
 using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Rankings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,6 +44,7 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
             () => fan.Http.GetFromJsonAsync<ConcertAnalyticsBody>($"/api/analytics/concerts/{concert.Id}"),
             a => a!.Confirmed == 1);
         Assert.Equal((1L, 0L, 1L, 70_000L), (analytics!.Reservations, analytics.Holds, analytics.Confirmed, analytics.Revenue));
+        await AssertProcessedRecordsWhereTheyBelongAsync();
 
         // Past the retention, sent events and every group's records of them are pruned by age.
         Api.Clock.Advance(TimeSpan.FromDays(8));
@@ -54,6 +57,24 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
             },
             counts => counts == (0, 0));
         Assert.Equal((0, 0), left);
+    }
+
+    /// <summary>Each group records what it processed in its service's database: on a shared database every group's
+    /// records are visible through any service's context, on separate ones only the service's own.</summary>
+    private async Task AssertProcessedRecordsWhereTheyBelongAsync()
+    {
+        using var scope = Api.Services.CreateScope();
+        var byContext = new (DbContext Db, string Group)[]
+        {
+            (scope.ServiceProvider.GetRequiredService<NotificationsDbContext>(), DownstreamServices.NotificationGroup),
+            (scope.ServiceProvider.GetRequiredService<RankingDbContext>(), DownstreamServices.RankingGroup),
+            (scope.ServiceProvider.GetRequiredService<DataPlatformDbContext>(), DownstreamServices.DataPlatformGroup),
+        };
+        foreach (var (db, group) in byContext)
+        {
+            var groups = await db.Set<ProcessedEvent>().Select(p => p.GroupId).Distinct().ToListAsync();
+            Assert.Equal(SeparateServiceDatabases ? [group] : byContext.Select(c => c.Group).Order(), groups.Order());
+        }
     }
 
     /// <summary>Polls until the read model shows the condition: the groups apply events asynchronously.</summary>
@@ -70,7 +91,7 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
 
             if (waited.Elapsed > Timeout)
             {
-                Assert.Fail($"Timed out waiting for the consumer groups; last read: {System.Text.Json.JsonSerializer.Serialize(value)}");
+                Assert.Fail($"Timed out waiting for the consumer groups; last read: {(value is System.Runtime.CompilerServices.ITuple ? value.ToString() : System.Text.Json.JsonSerializer.Serialize(value))}");
             }
 
             await Task.Delay(50);
@@ -88,3 +109,16 @@ public sealed class SqliteDownstreamServicesTests() : DownstreamServicesTests(Da
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresDownstreamServicesTests() : DownstreamServicesTests(DatabaseProvider.Postgres);
+
+/// <summary>Each service on a SQLite file of its own in the data directory.</summary>
+public sealed class SqliteSeparateDatabasesDownstreamServicesTests() : DownstreamServicesTests(DatabaseProvider.Sqlite)
+{
+    protected override bool SeparateServiceDatabases => true;
+}
+
+/// <summary>Each service on a PostgreSQL database of its own.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSeparateDatabasesDownstreamServicesTests() : DownstreamServicesTests(DatabaseProvider.Postgres)
+{
+    protected override bool SeparateServiceDatabases => true;
+}

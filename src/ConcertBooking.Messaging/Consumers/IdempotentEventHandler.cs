@@ -9,7 +9,7 @@ namespace ConcertBooking.Messaging.Consumers;
 /// instance racing on the same event makes the commit fail on the primary key; the runtime then retries the
 /// records one by one and the retry finds them applied.
 /// </summary>
-public abstract class IdempotentEventHandler<TContext>(TContext db, string groupId, TimeProvider clock) : IEventBatchHandler
+public abstract class IdempotentEventHandler<TContext>(TContext db, string groupId, TimeProvider clock) : IKeepsProcessedEventsIn<TContext>
     where TContext : DbContext
 {
     protected TContext Db => db;
@@ -55,3 +55,8 @@ public abstract class IdempotentEventHandler<TContext>(TContext db, string group
     /// through <see cref="Db"/> (the base class saves once for the whole batch) or insert in bulk.</summary>
     protected abstract Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken);
 }
+
+/// <summary>A handler whose group records what it processed in <typeparamref name="TContext"/>'s processed-events
+/// table; the runtime then prunes those records by age.</summary>
+public interface IKeepsProcessedEventsIn<TContext> : IEventBatchHandler
+    where TContext : DbContext;

@@ -39,8 +39,8 @@ public static class MessagingExtensions
     /// <summary>
     /// Declares a consumer group of the system: its id, the topics it reads and its handler (resolved from DI per
     /// batch, keyed by the group id, so a handler's constructor can take the id with <c>[ServiceKey]</c>). The group
-    /// runs in this process when the process has its role (by default the group id). A handler that derives from
-    /// <see cref="IdempotentEventHandler{TContext}"/> also gets its processed-event records pruned.
+    /// runs in this process when the process has its role (by default the group id). A handler that keeps its
+    /// processed-event records (<see cref="IKeepsProcessedEventsIn{TContext}"/>) also gets them pruned by age.
     /// </summary>
     public static IHostApplicationBuilder AddConsumerGroup<THandler>(
         this IHostApplicationBuilder builder, string groupId, IReadOnlyList<string> topics, string? role = null)
@@ -65,18 +65,10 @@ public static class MessagingExtensions
         return builder;
     }
 
-    private static Type? ProcessedEventsContext(Type handler)
-    {
-        for (var type = handler; type is not null; type = type.BaseType)
-        {
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IdempotentEventHandler<>))
-            {
-                return type.GetGenericArguments()[0];
-            }
-        }
-
-        return null;
-    }
+    private static Type? ProcessedEventsContext(Type handler) =>
+        handler.GetInterfaces()
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IKeepsProcessedEventsIn<>))
+            ?.GetGenericArguments()[0];
 }
 
 internal sealed class KafkaHealthCheck(KafkaConnection connection) : IHealthCheck

@@ -18,7 +18,7 @@ internal sealed partial class NotificationGroupHandler(
     TimeProvider clock,
     IOptions<NotificationOptions> options,
     ILogger<NotificationGroupHandler> logger,
-    NotificationDelivery? delivery = null) : IEventBatchHandler
+    NotificationDelivery? delivery = null) : IKeepsProcessedEventsIn<NotificationsDbContext>
 {
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {

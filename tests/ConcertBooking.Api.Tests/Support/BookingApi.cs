@@ -34,9 +34,9 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     /// times are covered by a test of their own).</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
-    public static async Task<BookingApi> StartAsync(DatabaseProvider provider)
+    public static async Task<BookingApi> StartAsync(DatabaseProvider provider, bool separateServiceDatabases = false)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        var database = await TestDatabase.CreateAsync(provider, separateServiceDatabases);
         var api = new BookingApi(database);
         try
         {

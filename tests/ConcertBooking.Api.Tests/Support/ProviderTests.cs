@@ -14,7 +14,10 @@ public abstract class ProviderTests(DatabaseProvider provider) : IAsyncLifetime
 
     protected BookingApi Api { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider);
+    /// <summary>Runs each downstream service on a database of its own instead of the booking database.</summary>
+    protected virtual bool SeparateServiceDatabases => false;
+
+    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider, SeparateServiceDatabases);
 
     public async Task DisposeAsync()
     {

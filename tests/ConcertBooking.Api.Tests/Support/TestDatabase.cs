@@ -10,21 +10,27 @@ internal abstract class TestDatabase : IAsyncDisposable
     /// <summary>The configuration that points the API at this database.</summary>
     public abstract IReadOnlyDictionary<string, string?> Settings { get; }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider) => provider switch
+    /// <summary>The connection names of the services that may have a database of their own.</summary>
+    public static readonly string[] ServiceConnections = ["Notifications", "Rankings", "DataPlatform"];
+
+    /// <param name="separateServiceDatabases">Gives each downstream service a database of its own.</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool separateServiceDatabases = false) => provider switch
     {
-        DatabaseProvider.Sqlite => new SqliteTestDatabase(),
-        DatabaseProvider.Postgres => await PostgresTestDatabase.CreateAsync(),
+        DatabaseProvider.Sqlite => new SqliteTestDatabase(separateServiceDatabases),
+        DatabaseProvider.Postgres => await PostgresTestDatabase.CreateAsync(separateServiceDatabases),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
     public abstract ValueTask DisposeAsync();
 }
 
-internal sealed class SqliteTestDatabase : TestDatabase
+internal sealed class SqliteTestDatabase(bool separateServiceDatabases) : TestDatabase
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("concertbooking-tests-").FullName;
 
-    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(
+        (separateServiceDatabases ? ServiceConnections : [])
+            .Select(name => KeyValuePair.Create($"ConnectionStrings:{name}", (string?)$"Data Source={name.ToLowerInvariant()}.db")))
     {
         ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
         ["Database:DataDirectory"] = _directory,
@@ -33,10 +39,7 @@ internal sealed class SqliteTestDatabase : TestDatabase
     public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; close them so the directory really goes.
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "concertbooking.db")}"))
-        {
-            SqliteConnection.ClearPool(connection);
-        }
+        SqliteConnection.ClearAllPools();
 
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
@@ -46,32 +49,42 @@ internal sealed class SqliteTestDatabase : TestDatabase
 internal sealed class PostgresTestDatabase : TestDatabase
 {
     private readonly string _name = $"concertbooking_test_{Guid.NewGuid():N}";
+    private readonly string[] _services;
 
-    private PostgresTestDatabase()
+    private PostgresTestDatabase(bool separateServiceDatabases)
     {
+        _services = separateServiceDatabases ? ServiceConnections : [];
     }
 
-    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(
+        _services.Select(name => KeyValuePair.Create($"ConnectionStrings:{name}", (string?)ConnectionString(ServiceDatabase(name)))))
     {
         ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
-        ["ConnectionStrings:Booking"] = ConnectionString,
+        ["ConnectionStrings:Booking"] = ConnectionString(_name),
     };
+
+    private string ServiceDatabase(string connectionName) => $"{_name}_{connectionName.ToLowerInvariant()}";
+
+    private IEnumerable<string> Databases => _services.Select(ServiceDatabase).Prepend(_name);
 
     // The concurrency tests send hundreds of requests at once; 40 connections keep several test databases within
     // a shared server's max_connections while requests queue for the pool rather than fail.
-    private string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresServer.BaseConnectionString)
+    private static string ConnectionString(string database) => new NpgsqlConnectionStringBuilder(PostgresServer.BaseConnectionString)
     {
-        Database = _name,
+        Database = database,
         MaxPoolSize = 40,
         Timeout = 60,
     }.ConnectionString;
 
-    public static async Task<PostgresTestDatabase> CreateAsync()
+    public static async Task<PostgresTestDatabase> CreateAsync(bool separateServiceDatabases)
     {
-        var database = new PostgresTestDatabase();
+        var database = new PostgresTestDatabase(separateServiceDatabases);
         try
         {
-            await ExecuteOnServerAsync($"CREATE DATABASE \"{database._name}\"");
+            foreach (var name in database.Databases)
+            {
+                await ExecuteOnServerAsync($"CREATE DATABASE \"{name}\"");
+            }
         }
         catch (NpgsqlException ex)
         {
@@ -85,12 +98,11 @@ internal sealed class PostgresTestDatabase : TestDatabase
 
     public override async ValueTask DisposeAsync()
     {
-        using (var connection = new NpgsqlConnection(ConnectionString))
+        NpgsqlConnection.ClearAllPools();
+        foreach (var name in Databases)
         {
-            NpgsqlConnection.ClearPool(connection);
+            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
-
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
     }
 
     private static async Task ExecuteOnServerAsync(string sql)
