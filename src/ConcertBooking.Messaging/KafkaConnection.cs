@@ -151,7 +151,7 @@ public sealed partial class KafkaConnection(
 }
 
 /// <summary>Adjusts every client's settings for the cluster in use: defaults (which configuration may override) and
-/// overrides (which it may not). The embedded cluster uses this for what its mock brokers need.</summary>
+/// overrides (which it may not). A local mock cluster uses this for what its brokers need.</summary>
 public interface IConfigureKafkaClients
 {
     void Defaults(ClientConfig config)

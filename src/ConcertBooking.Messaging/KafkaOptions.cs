@@ -7,8 +7,8 @@ public sealed class KafkaOptions
 {
     public const string SectionName = "Kafka";
 
-    /// <summary>The cluster to connect to. Empty is for development: the composition then adds a cluster of its own
-    /// (the embedded one), which supplies the address at startup.</summary>
+    /// <summary>The cluster to connect to. Empty is for development: the composition then adds a local cluster,
+    /// which supplies the address at startup (see <see cref="Hosting.IKafkaClusterSource"/>).</summary>
     public string BootstrapServers { get; set; } = "";
 
     public SecurityProtocol? SecurityProtocol { get; set; }

@@ -13,7 +13,7 @@ public sealed record TopicProvisioningResult(IReadOnlyList<string> Created, IRea
 /// Makes sure every topic in <see cref="TopicNames.All"/> exists. Safe to run on every start: existing topics are
 /// left as they are, only reported when they have fewer partitions than configured.
 /// </summary>
-/// <param name="creator">Creates topics on a cluster without the topic admin API (the embedded one); null: the
+/// <param name="creator">Creates topics on a cluster without the topic admin API (a local mock); null: the
 /// admin client's CreateTopics.</param>
 public sealed partial class KafkaTopicProvisioner(
     IOptions<KafkaOptions> options,

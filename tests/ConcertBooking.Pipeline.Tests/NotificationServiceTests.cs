@@ -60,6 +60,41 @@ public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnly
     }
 
     [Fact]
+    public async Task A_RESERVATION_CREATED_written_before_events_carried_expiresAt_is_confirmed_with_the_hold_duration()
+    {
+        var fan = await _app.ClientForAsync("notify-old-shape@example.com");
+        var userId = (await fan.GetFromJsonAsync<JsonElement>("/api/me/balance")).GetProperty("userId").GetInt64();
+        var eventId = Guid.NewGuid();
+
+        // The shape an older release published: no expiresAt.
+        var oldShape = $$"""
+            {"eventType":"RESERVATION_CREATED","eventId":"{{eventId}}","occurredAt":"2026-01-02T03:04:05+00:00",
+             "reservationId":990001,"userId":{{userId}},"concertId":1,"seatId":7,"amount":50000,
+             "userEmail":"notify-old-shape@example.com","concertName":"Old Shape Night"}
+            """;
+        Assert.Null(((ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(oldShape))).ExpiresAt);
+        await TopicRecords.ProduceAsync(_app.Kafka.BootstrapServers, [(Topics.ReservationEvents, "reservation-990001", Encoding.UTF8.GetBytes(oldShape), null)]);
+
+        var confirmation = Assert.Single(await NotificationsApi.WaitForAsync(fan, n => n.Count > 0, "the hold confirmation"));
+        Assert.Equal(eventId, confirmation.EventId);
+        Assert.Contains("until 2026-01-02 03:09:05 UTC", confirmation.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_of_this_release_carry_the_hold_expiry_and_the_confirmation_uses_it()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var fan = await _app.ClientForAsync("notify-expiry@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 1);
+        var reservationId = await Booking.HoldAsync(fan, concertId, seats[0]);
+        var expiresAt = (await fan.GetFromJsonAsync<JsonElement>($"/api/reservations/{reservationId}")).GetProperty("expiresAt").GetDateTimeOffset();
+
+        var payload = await _app.WithBookingDbAsync(db => db.OutboxMessages
+            .Where(m => m.EventType == EventTypes.ReservationCreated && m.Key == $"reservation-{reservationId}").Select(m => m.Payload).SingleAsync());
+        Assert.Equal(expiresAt, ((ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(payload))).ExpiresAt);
+    }
+
+    [Fact]
     public async Task When_a_concert_sells_out_each_fan_on_its_waitlist_gets_exactly_one_notice()
     {
         var admin = await _app.ClientForAsync("admin@example.com");

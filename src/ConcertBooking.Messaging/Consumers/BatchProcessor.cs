@@ -115,7 +115,7 @@ internal sealed partial class BatchProcessor(
 }
 
 /// <summary>
-/// Where a group gets the events of a gap from, when the cluster can lose records no group has read (the embedded
+/// Where a group gets the events of a gap from, when the cluster can lose records no group has read (a development
 /// cluster's size cap). Yields the topic's events in commit order; the group's handler skips those it already has.
 /// </summary>
 public interface IRecordGapRepair

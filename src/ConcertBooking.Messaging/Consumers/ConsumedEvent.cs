@@ -8,7 +8,7 @@ namespace ConcertBooking.Messaging.Consumers;
 /// <summary>
 /// An event as a consumer group received it: its id and type, where it sat in Kafka, and the event itself. For a
 /// record the relay published, id and type come from its headers and the value is decoded the first time a handler
-/// asks for <see cref="Event"/>, so the loop's own cost per record stays a small part of consuming it (issue 3).
+/// asks for <see cref="Event"/>, so the loop's own cost per record stays a small part of consuming it.
 /// </summary>
 public sealed class ConsumedEvent
 {
@@ -16,7 +16,7 @@ public sealed class ConsumedEvent
 
     // The record's headers, kept for a dead letter. Confluent.Kafka hands each record's headers over as a dozen
     // small objects, and a batch holds a thousand records while the next is read: for the relay's own three headers
-    // only the two values that cannot be derived are kept, so the rest dies young (issue 3's no-op ratio).
+    // only the two values that cannot be derived are kept, so the rest dies young.
     private Headers? _headers;
     private byte[]? _eventIdHeader;
     private byte[]? _traceParent;

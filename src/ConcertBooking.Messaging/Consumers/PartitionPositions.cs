@@ -4,7 +4,7 @@ namespace ConcertBooking.Messaging.Consumers;
 
 /// <summary>
 /// The offset each assigned partition should deliver next. A record beyond it means the cluster no longer has
-/// records this group never read (retention, or the embedded cluster's size cap): a gap, reported to the
+/// records this group never read (retention, or a local cluster's size cap): a gap, reported to the
 /// <see cref="IRecordGapRepair"/> if there is one.
 /// </summary>
 internal sealed class PartitionPositions

@@ -76,8 +76,8 @@ internal sealed partial class KafkaClusterHost(
     private partial void LogProvisioningFailed(Exception exception, TimeSpan backoff);
 }
 
-/// <summary>A cluster this process starts or joins itself (the embedded development cluster): its address is known
-/// only at startup.</summary>
+/// <summary>A local development cluster this process starts or joins itself: its address is known only at
+/// startup.</summary>
 public interface IKafkaClusterSource
 {
     /// <summary>How operators' views name this kind of cluster.</summary>

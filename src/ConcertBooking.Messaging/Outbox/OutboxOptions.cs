@@ -17,19 +17,12 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Embedded mode: keep new rows in the outbox while any partition's unread backlog nears the mock cluster's
-    /// per-partition cap. Off by default: it paces every group to the slowest one, whereas lagging groups repair
-    /// their own gaps from the outbox and the others go on at full speed.
-    /// </summary>
-    public bool HoldBackWhenLagging { get; set; }
+    /// <summary>How long publishing pauses while an <see cref="IPublishPacer"/> holds it back.</summary>
+    public TimeSpan PacingWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Embedded mode: how long publishing pauses while held back.</summary>
-    public TimeSpan BackpressureWait { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How long sent events stay in the outbox (and their processed-event records) once every group that
-    /// reads their topic has processed them: the outbox is the replay source for lagging groups and embedded
-    /// restarts, and the records recognise redeliveries, so this matches Kafka's default retention.</summary>
+    /// <summary>How long sent events stay in the outbox, and groups' records of processed events: as long as Kafka
+    /// keeps the events by default, so a redelivery is always recognised and a replay source exists for the
+    /// whole retention.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 

@@ -65,7 +65,7 @@ internal sealed partial class OutboxRelay<TContext>(
 
                 if (pacer?.HasRoom() == false)
                 {
-                    await Task.Delay(settings.BackpressureWait, clock, stoppingToken);
+                    await Task.Delay(settings.PacingWait, clock, stoppingToken);
                     continue;
                 }
 
@@ -101,8 +101,8 @@ internal sealed partial class OutboxRelay<TContext>(
 }
 
 /// <summary>
-/// A cluster that needs publishing paced: asked before each batch, told of each delivered record. The embedded
-/// cluster uses it to keep every partition's unread backlog under its fixed size cap.
+/// A cluster that needs publishing paced: asked before each batch, told of each delivered record. A development
+/// cluster with a fixed per-partition size cap uses it to keep every partition's unread backlog under the cap.
 /// </summary>
 public interface IPublishPacer
 {

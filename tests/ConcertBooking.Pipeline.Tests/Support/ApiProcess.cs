@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -14,13 +15,17 @@ internal sealed partial class ApiProcess : IDisposable
 {
     private readonly Process _process;
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private ApiProcess(Process process, Uri baseAddress, ConcurrentQueue<string> output)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Output = output;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the process wrote to standard output (its log), line by line.</summary>
+    public ConcurrentQueue<string> Output { get; }
 
     public static async Task<ApiProcess> StartAsync(string dataDirectory, IEnumerable<(string Key, string Value)> settings)
     {
@@ -42,9 +47,16 @@ internal sealed partial class ApiProcess : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match)
+            if (line.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(line.Data);
+            if (ListeningOn().Match(line.Data) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
@@ -56,7 +68,7 @@ internal sealed partial class ApiProcess : IDisposable
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The API exited with {process.ExitCode} before listening."));
 
         var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ApiProcess(process, address);
+        return new ApiProcess(process, address, output);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
