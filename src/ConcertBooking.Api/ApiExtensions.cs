@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Notifications.Endpoints;
+using ConcertBooking.Storefront;
 
 namespace ConcertBooking.Api;
 
@@ -65,6 +66,7 @@ public static class ApiExtensions
         services.AddScoped<ExpireLapsedHolds>();
         services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
+        builder.AddStorefront();
 
         if (roles.Has(MessagingRoles.Api))
         {
@@ -106,6 +108,7 @@ public static class ApiExtensions
         app.MapNotificationEndpoints();
         app.MapRankingEndpoints();
         app.MapDataPlatformEndpoints();
+        app.MapStorefront();
         return app;
     }
 }
