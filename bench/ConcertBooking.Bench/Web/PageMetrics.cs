@@ -24,19 +24,31 @@ public sealed class PageMetrics(IBrowser browser, Uri baseAddress)
         await using var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), Locale = "ko-KR" });
         var page = await context.NewPageAsync();
         var responses = new List<IResponse>();
-        page.Response += (_, response) => responses.Add(response);
+        page.Response += (_, response) =>
+        {
+            lock (responses)
+            {
+                responses.Add(response);
+            }
+        };
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Load });
         var interactive = readyMark is null
             ? await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
             : await WaitForMarkAsync(page, readyMark);
+        IResponse[] untilInteractive;
+        lock (responses)
+        {
+            // The seat map keeps polling; a first visit needs the page, its scripts and styles and one snapshot.
+            untilInteractive = [.. responses];
+        }
+
         var paint = await page.EvaluateAsync<double>(
             "new Promise(r => { const f = () => { const e = performance.getEntriesByName('first-contentful-paint')[0]; e ? r(e.startTime) : setTimeout(f, 20); }; f(); })");
 
         long bytes = 0, uncompressed = 0;
         var counted = 0;
-        foreach (var response in responses.Where(r => r.Request.Url.StartsWith(baseAddress.ToString(), StringComparison.Ordinal)))
+        foreach (var response in untilInteractive.Where(r => r.Request.Url.StartsWith(baseAddress.ToString(), StringComparison.Ordinal)))
         {
-            // Only what a first visit needs before it is interactive: the page, its scripts and styles, one snapshot.
             var sizes = await response.Request.SizesAsync();
             bytes += sizes.ResponseBodySize + sizes.ResponseHeadersSize;
             uncompressed += (await response.BodyAsync()).Length;

@@ -72,8 +72,8 @@ public sealed class WebCommand : ICommand
 
         var booking = new BookingSettings(BenchProvider.Sqlite, settings.Clients, settings.Duration, settings.Warmup, settings.Seats, 0, 0.9, false, null, null);
         Console.WriteLine();
-        Console.WriteLine("| watchers | holds/s | hold p50 ms | hold p99 ms | p99 / baseline | polls/s | poll p50 ms | poll p99 ms | 200s (changed) | poll errors | hold errors | CPU |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| watchers | holds/s | hold p50 ms | hold p99 ms | p99 / baseline | polls/s | poll p50 ms | poll p99 ms | 200s (changed) | bytes/poll | poll errors | hold errors | CPU |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         double? baseline = null;
         foreach (var watchers in settings.Watchers)
         {
@@ -85,7 +85,7 @@ public sealed class WebCommand : ICommand
             var p99 = holds.Measured.P99.TotalMilliseconds;
             baseline ??= watchers == 0 ? p99 : null;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {watchers:N0} | {holds.Measured.HeldPerSecond:0} | {holds.Measured.P50.TotalMilliseconds:0.0} | {p99:0.0} | {(baseline is { } b ? (p99 / b).ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {watched.PollsPerSecond:0} | {watched.P50.TotalMilliseconds:0.0} | {watched.P99.TotalMilliseconds:0.0} | {watched.Changed:N0} | {watched.Errors} | {holds.Measured.Errors} | {holds.Cpu} |"));
+                $"| {watchers:N0} | {holds.Measured.HeldPerSecond:0} | {holds.Measured.P50.TotalMilliseconds:0.0} | {p99:0.0} | {(baseline is { } b ? (p99 / b).ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {watched.PollsPerSecond:0} | {watched.P50.TotalMilliseconds:0.0} | {watched.P99.TotalMilliseconds:0.0} | {watched.Changed:N0} | {(watched.Polls > 0 ? watched.Bytes / watched.Polls : 0):N0} | {watched.Errors} | {holds.Measured.Errors} | {holds.Cpu} |"));
         }
 
         Console.WriteLine($"  load average {MachineInfo.ReadLoadAverage()} at the end; API log {logPath}");
