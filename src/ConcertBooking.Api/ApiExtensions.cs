@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using ConcertBooking.Api.Http;
 using ConcertBooking.Notifications.Endpoints;
+using ConcertBooking.Storefront;
 
 namespace ConcertBooking.Api;
 
@@ -66,6 +67,7 @@ public static class ApiExtensions
         services.AddScoped<ExpireLapsedHolds>();
         services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
+        builder.AddStorefront();
 
         if (roles.Has(ProcessRoles.Api))
         {
@@ -107,6 +109,7 @@ public static class ApiExtensions
         app.MapNotificationEndpoints();
         app.MapRankingEndpoints();
         app.MapDataPlatformEndpoints();
+        app.MapStorefront();
         return app;
     }
 }

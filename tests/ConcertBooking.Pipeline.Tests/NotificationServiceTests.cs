@@ -239,6 +239,27 @@ public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnly
         Assert.Empty((await fan.GetFromJsonAsync<JsonElement>("/api/me/waitlist")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task Joining_the_waitlist_of_a_concert_that_has_already_sold_out_tells_the_fan_so()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var buyer = await _app.ClientForAsync("notify-late-buyer@example.com");
+        var early = await _app.ClientForAsync("notify-early-waiter@example.com");
+        var late = await _app.ClientForAsync("notify-late-waiter@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 1);
+        var waitlist = $"/api/concerts/{concertId}/waitlist";
+        Assert.Equal(HttpStatusCode.Created, (await early.PostAsync(waitlist, null)).StatusCode);
+        await Booking.ChargeAsync(buyer, 100_000);
+        await Booking.PayAsync(buyer, await Booking.HoldAsync(buyer, concertId, seats[0]));
+
+        await AssertProblemAsync(await late.PostAsync(waitlist, null), HttpStatusCode.Conflict, "concert-sold-out");
+        Assert.Empty((await late.GetFromJsonAsync<JsonElement>("/api/me/waitlist")).EnumerateArray());
+
+        // A fan who was already waiting is still on the list (and gets the notice): the join stays idempotent.
+        Assert.Equal(HttpStatusCode.OK, (await early.PostAsync(waitlist, null)).StatusCode);
+        Assert.Equal("CONCERT_SOLD_OUT", Assert.Single(await NotificationsApi.WaitForAsync(early, n => n.Count > 0, "the sold-out notice")).Type);
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? slug)
     {
         Assert.Equal(status, response.StatusCode);

@@ -17,7 +17,7 @@ public static class NotificationEndpoints
     {
         app.MapPost("/api/concerts/{id:long}/waitlist", Join)
             .WithTags("Notifications")
-            .WithSummary("Joins the concert's waitlist, to be told when it sells out: 201 when joined, 200 when already on it.")
+            .WithSummary("Joins the concert's waitlist, to be told when it sells out: 201 when joined, 200 when already on it, 409 concert-sold-out when it has already sold out.")
             .RequireAuthorization();
         app.MapDelete("/api/concerts/{id:long}/waitlist", Leave)
             .WithTags("Notifications")

@@ -11,14 +11,26 @@ namespace ConcertBooking.Notifications.Endpoints;
 /// </summary>
 internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory concerts, TimeProvider clock)
 {
-    /// <summary>Joins, or finds the caller already waiting; <c>Joined</c> tells which.</summary>
+    /// <summary>Joins, or finds the caller already waiting; <c>Joined</c> tells which. A concert that has already
+    /// sold out is a conflict: its one notice has gone out, and a new entry would wait for nothing.</summary>
     public async Task<(WaitlistEntryDto Entry, bool Joined)> JoinAsync(long concertId, long userId, string email, CancellationToken cancellationToken)
     {
-        var concertName = await ConcertNameAsync(concertId, cancellationToken);
+        var concert = await booking.Concerts.AsNoTracking()
+            .Where(c => c.Id == concertId)
+            .Select(c => new { c.Name, c.SoldOutAt })
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw BookingErrors.NotFound("Concert", concertId);
         if (await FindAsync(concertId, userId, cancellationToken) is { } existing)
         {
             return (WaitlistEntryDto.From(existing), false);
         }
+
+        if (concert.SoldOutAt is { } soldOutAt)
+        {
+            throw AlreadySoldOut(concertId, soldOutAt);
+        }
+
+        var concertName = concert.Name;
 
         var entry = new WaitlistEntry
         {
@@ -62,6 +74,13 @@ internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory conc
 
     private Task<WaitlistEntry?> FindAsync(long concertId, long userId, CancellationToken cancellationToken) =>
         db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(w => w.ConcertId == concertId && w.UserId == userId, cancellationToken);
+
+    private static BookingException AlreadySoldOut(long concertId, DateTimeOffset soldOutAt) =>
+        new(new BookingError(
+            ErrorKind.Conflict,
+            "concert-sold-out",
+            "Concert sold out",
+            $"Concert {concertId} sold out at {soldOutAt:O}; the waitlist announces a sell-out, so there is nothing left to wait for."));
 
     private async Task<string> ConcertNameAsync(long concertId, CancellationToken cancellationToken) =>
         await concerts.NameAsync(concertId, cancellationToken) ?? throw BookingErrors.NotFound("Concert", concertId);
