@@ -27,7 +27,10 @@ public static class DownstreamServices
     /// <summary>The waitlist's view of the booking side's concerts.</summary>
     private sealed class BookedConcerts(BookingDbContext booking) : IConcertDirectory
     {
-        public Task<string?> NameAsync(long concertId, CancellationToken cancellationToken) =>
-            booking.Concerts.AsNoTracking().Where(c => c.Id == concertId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
+        public Task<ConcertListing?> FindAsync(long concertId, CancellationToken cancellationToken) =>
+            booking.Concerts.AsNoTracking()
+                .Where(c => c.Id == concertId)
+                .Select(c => new ConcertListing(c.Name, c.SoldOutAt))
+                .FirstOrDefaultAsync(cancellationToken);
     }
 }

@@ -15,11 +15,7 @@ internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory conc
     /// sold out is a conflict: its one notice has gone out, and a new entry would wait for nothing.</summary>
     public async Task<(WaitlistEntryDto Entry, bool Joined)> JoinAsync(long concertId, long userId, string email, CancellationToken cancellationToken)
     {
-        var concert = await booking.Concerts.AsNoTracking()
-            .Where(c => c.Id == concertId)
-            .Select(c => new { c.Name, c.SoldOutAt })
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw BookingErrors.NotFound("Concert", concertId);
+        var concert = await FindConcertAsync(concertId, cancellationToken);
         if (await FindAsync(concertId, userId, cancellationToken) is { } existing)
         {
             return (WaitlistEntryDto.From(existing), false);
@@ -58,7 +54,7 @@ internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory conc
     /// <summary>Leaves; leaving a waitlist one is not on is already done.</summary>
     public async Task LeaveAsync(long concertId, long userId, CancellationToken cancellationToken)
     {
-        await ConcertNameAsync(concertId, cancellationToken);
+        await FindConcertAsync(concertId, cancellationToken);
         await db.WaitlistEntries.Where(w => w.ConcertId == concertId && w.UserId == userId).ExecuteDeleteAsync(cancellationToken);
     }
 
@@ -82,6 +78,6 @@ internal sealed class Waitlist(NotificationsDbContext db, IConcertDirectory conc
             "Concert sold out",
             $"Concert {concertId} sold out at {soldOutAt:O}; the waitlist announces a sell-out, so there is nothing left to wait for."));
 
-    private async Task<string> ConcertNameAsync(long concertId, CancellationToken cancellationToken) =>
-        await concerts.NameAsync(concertId, cancellationToken) ?? throw BookingErrors.NotFound("Concert", concertId);
+    private async Task<ConcertListing> FindConcertAsync(long concertId, CancellationToken cancellationToken) =>
+        await concerts.FindAsync(concertId, cancellationToken) ?? throw BookingErrors.NotFound("Concert", concertId);
 }
