@@ -21,7 +21,7 @@ public static class AuthEndpoints
 
         app.MapPost("/api/auth/token", IssueToken)
             .WithTags("Auth")
-            .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only.")
+            .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only: the email is trimmed, NFKC-folded and lower-cased, and must be a plain ASCII address.")
             .AllowAnonymous();
         return app;
     }
@@ -30,10 +30,9 @@ public static class AuthEndpoints
         TokenRequest request, SignIn signIn, CancellationToken cancellationToken)
     {
         var errors = new Validation();
-        errors.Require(request.Email, "email", max: 254);
-        if (request.Email is { } email && !email.Contains('@', StringComparison.Ordinal))
+        if (!EmailAddress.TryNormalize(request.Email, out var email, out var emailError))
         {
-            errors.Add("email", "email must be an email address.");
+            errors.Add("email", emailError);
         }
 
         errors.Require(request.Name, "name", max: 100);
@@ -42,7 +41,7 @@ public static class AuthEndpoints
             return errors.ToProblem();
         }
 
-        return TypedResults.Ok(await signIn.ExecuteAsync(request.Email!, request.Name!, cancellationToken));
+        return TypedResults.Ok(await signIn.ExecuteAsync(email, request.Name!, cancellationToken));
     }
 }
 
