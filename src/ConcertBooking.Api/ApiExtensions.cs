@@ -31,6 +31,11 @@ public static class ApiExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<IdempotencyOptions>()
+            .Bind(builder.Configuration.GetSection(IdempotencyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -70,6 +75,8 @@ public static class ApiExtensions
         {
             services.AddHostedService<DemoDataSeeder>();
             services.AddHostedService<HoldSweeper>();
+            services.AddSingleton<IdempotencyPruner>();
+            services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPruner>());
         }
 
         return builder;
