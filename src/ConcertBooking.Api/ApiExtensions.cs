@@ -51,6 +51,7 @@ public static class ApiExtensions
                     StatusCodes.Status404NotFound => "not-found",
                     StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
                     StatusCodes.Status409Conflict => "conflict",
+                    StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
                     _ => "error",
                 });
             }
@@ -93,6 +94,7 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKnownCharsetsOnly();
         app.UseAuthentication();
         app.UseAuthorization();
 
