@@ -55,7 +55,8 @@ public static class PersistenceExtensions
         }
         else
         {
-            var path = Path.Combine(ResolveDataDirectory(options, services.GetRequiredService<IHostEnvironment>()), "concertbooking.db");
+            var path = PrivateDataFiles.EnsureSqliteFile(
+                Path.Combine(ResolveDataDirectory(options, services.GetRequiredService<IHostEnvironment>()), "concertbooking.db"));
             db.UseSqlite($"Data Source={path}", sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
         }
@@ -72,7 +73,6 @@ public static class PersistenceExtensions
     public static string ResolveDataDirectory(DatabaseOptions options, IHostEnvironment environment)
     {
         var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
-        Directory.CreateDirectory(directory);
-        return directory;
+        return PrivateDataFiles.EnsureDirectory(directory);
     }
 }
