@@ -48,6 +48,7 @@ public sealed class AuthSecurityTests : IAsyncLifetime
         var response = await api.CreateClient().PostAsJsonAsync("/api/auth/token", new { email = "fan@example.com", name = "Fan" });
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(new SignInMode(DemoSignIn: true, Insecure: true), await api.CreateClient().GetFromJsonAsync<SignInMode>("/api/auth/mode"));
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("INSECURE: demo sign-in is on in Production", StringComparison.Ordinal)
             && l.Message.Contains("the published signing key", StringComparison.Ordinal));
     }
@@ -60,6 +61,7 @@ public sealed class AuthSecurityTests : IAsyncLifetime
         _ = api.Services;
 
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Message.Contains("Demo sign-in is on", StringComparison.Ordinal));
+        Assert.Equal(new SignInMode(DemoSignIn: true, Insecure: false), await api.CreateClient().GetFromJsonAsync<SignInMode>("/api/auth/mode"));
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("INSECURE", StringComparison.Ordinal));
     }
 
@@ -71,6 +73,7 @@ public sealed class AuthSecurityTests : IAsyncLifetime
         var client = api.CreateClient();
 
         (await client.GetAsync("/api/concerts")).EnsureSuccessStatusCode();
+        Assert.Equal(new SignInMode(DemoSignIn: false, Insecure: false), await client.GetFromJsonAsync<SignInMode>("/api/auth/mode"));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HandSigned(fan.UserId, admin: true));
 
         await (await client.GetAsync("/api/me/balance")).AssertStatusAsync(HttpStatusCode.Unauthorized);

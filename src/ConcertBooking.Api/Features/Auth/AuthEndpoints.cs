@@ -10,11 +10,22 @@ public sealed record TokenRequest(string? Email, string? Name);
 
 public sealed record TokenResponse(string AccessToken, long UserId, string[] Roles);
 
+/// <summary>How fans sign in here, for pages to show a warning banner while anyone can sign in as anyone.</summary>
+/// <param name="DemoSignIn">POST /api/auth/token issues tokens for any email.</param>
+/// <param name="Insecure">Demo sign-in outside the Development environment (Auth:AllowInsecureDevTokens).</param>
+public sealed record SignInMode(bool DemoSignIn, bool Insecure);
+
 public static class AuthEndpoints
 {
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
+        var options = app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var mode = new SignInMode(options.DevTokens, options.IsInsecure(app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment()));
+        app.MapGet("/api/auth/mode", () => mode)
+            .WithTags("Auth")
+            .WithSummary("Whether demo sign-in is on (anyone can sign in as anyone), and whether it is on outside Development.")
+            .AllowAnonymous();
+        if (!options.DevTokens)
         {
             return app;
         }
