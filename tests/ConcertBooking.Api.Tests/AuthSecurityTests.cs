@@ -82,6 +82,18 @@ public sealed class AuthSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outside_development_with_its_own_key_a_token_signed_with_the_published_key_is_refused()
+    {
+        var fan = await _api.SignInAsync();
+        await using var api = Variant("Production", ("Auth:AllowInsecureDevTokens", "true"), ("Auth:SigningKey", new string('s', 48)));
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HandSigned(fan.UserId, admin: true));
+
+        await (await client.GetAsync("/api/me/balance")).AssertStatusAsync(HttpStatusCode.Unauthorized);
+        await (await client.GetAsync("/api/admin/kafka")).AssertStatusAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public void An_http_authority_is_refused_at_start() =>
         Assert.Contains("is not https", StartFails(Variant("Production", ExternalAuthority("http://idp.example.com"))), StringComparison.Ordinal);
 
