@@ -33,6 +33,11 @@ public static class ApiExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<IdempotencyOptions>()
+            .Bind(builder.Configuration.GetSection(IdempotencyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -48,6 +53,7 @@ public static class ApiExtensions
                     StatusCodes.Status404NotFound => "not-found",
                     StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
                     StatusCodes.Status409Conflict => "conflict",
+                    StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
                     _ => "error",
                 });
             }
@@ -73,6 +79,8 @@ public static class ApiExtensions
         {
             services.AddHostedService<DemoDataSeeder>();
             services.AddHostedService<HoldSweeper>();
+            services.AddSingleton<IdempotencyPruner>();
+            services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPruner>());
         }
 
         return builder;
@@ -89,6 +97,7 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseKnownCharsetsOnly();
         app.UseAuthentication();
         app.UseAuthorization();
 

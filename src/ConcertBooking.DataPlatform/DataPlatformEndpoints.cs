@@ -15,7 +15,7 @@ public static class DataPlatformEndpoints
     /// <summary>An hourly series is for charts; longer spans belong to exports, not to one request.</summary>
     private static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
 
-    private const string TimestampHint = "an ISO-8601 timestamp such as 2025-06-01T09:00:00Z";
+    private const string TimestampHint = "an ISO-8601 timestamp such as 2025-06-01T09:00:00Z, in the years 1970 to 2999";
 
     public static IEndpointRouteBuilder MapDataPlatformEndpoints(this IEndpointRouteBuilder app)
     {

@@ -76,7 +76,7 @@ public static class DatabaseExtensions
         var dataDirectory = ResolveDataDirectory(options, services.GetRequiredService<IHostEnvironment>());
         var sqlite = new SqliteConnectionStringBuilder(
             connectionName == DefaultConnection || string.IsNullOrWhiteSpace(own) ? $"Data Source={DefaultSqliteFile}" : own);
-        sqlite.DataSource = Path.Combine(dataDirectory, sqlite.DataSource);
+        sqlite.DataSource = PrivateDataFiles.EnsureSqliteFile(Path.Combine(dataDirectory, sqlite.DataSource));
         db.UseSqlite(sqlite.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
     }
@@ -88,7 +88,6 @@ public static class DatabaseExtensions
     public static string ResolveDataDirectory(DatabaseOptions options, IHostEnvironment environment)
     {
         var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDirectory));
-        Directory.CreateDirectory(directory);
-        return directory;
+        return PrivateDataFiles.EnsureDirectory(directory);
     }
 }

@@ -17,4 +17,20 @@ public sealed class DatabaseOptions
     /// <summary>Where the SQLite file and other runtime data live; relative paths are under the content root.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
+
+    public SqliteOptions Sqlite { get; set; } = new();
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting (WAL mode). <see cref="Full"/> syncs the WAL at every commit, so an
+/// acknowledged payment survives an OS crash or a power cut; <see cref="Normal"/> syncs only at checkpoints, which is
+/// faster and still safe against a crash of this process, but may lose the last commits to an OS crash or power cut.</summary>
+public enum SqliteSynchronous
+{
+    Full,
+    Normal,
+}
+
+public sealed class SqliteOptions
+{
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 }

@@ -2,21 +2,23 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Persistence;
 
 /// <summary>
-/// Per-connection SQLite settings. WAL lets readers run beside the single writer; NORMAL sync is durable across
-/// process crashes in WAL mode and several times faster than FULL. Checkpoints are taken off the commit path
+/// Per-connection SQLite settings. WAL lets readers run beside the single writer; the sync level is
+/// <c>Database:Sqlite:Synchronous</c> (see <see cref="SqliteSynchronous"/>: FULL by default, as a lost acknowledged
+/// payment is worse than a slower commit). Checkpoints are taken off the commit path
 /// (<see cref="SqliteCheckpointer"/>): left automatic, the commit that crosses the threshold copies the WAL into the
 /// database and syncs it while this process's writers queue behind it. The settings stick to the native
 /// connection, which the pool hands out again and again, so they are sent once per native connection rather than
 /// on every open.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
-    private const string Pragmas =
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0;";
+    private readonly string _pragmas =
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Value.Sqlite.Synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0;";
 
     private readonly ConditionalWeakTable<object, object> _configured = [];
 
@@ -25,7 +27,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (NeedsPragmas(connection))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             command.ExecuteNonQuery();
         }
     }
@@ -35,7 +37,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (NeedsPragmas(connection))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            command.CommandText = _pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

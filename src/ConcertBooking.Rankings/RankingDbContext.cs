@@ -1,4 +1,5 @@
 using ConcertBooking.Persistence;
+using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,8 +19,9 @@ public sealed class ConcertBookingCount
 
 /// <summary>
 /// What the ranking knows of one reservation, so a PAYMENT_COMPLETED (which names no concert) can be counted for
-/// its concert. Either event may come first: a payment seen before its reservation leaves a row without a concert,
-/// which the RESERVATION_CREATED completes.
+/// its concert, and counted only as <see cref="PaymentCrossCheck"/> allows. Any event may come first: a payment
+/// seen before its reservation leaves a row without a concert, which the RESERVATION_CREATED completes. The
+/// nullable columns are null on rows recorded before they existed.
 /// </summary>
 public sealed class ReservationProjection
 {
@@ -27,7 +29,39 @@ public sealed class ReservationProjection
 
     public long? ConcertId { get; set; }
 
+    public long? HeldUserId { get; set; }
+
+    public long? HeldAmount { get; set; }
+
+    public bool? Ended { get; set; }
+
     public bool Paid { get; set; }
+
+    public long? PaidUserId { get; set; }
+
+    public long? PaidAmount { get; set; }
+
+    /// <summary>Whether the payment is in the concert's confirmed count.</summary>
+    public bool? Counted { get; set; }
+
+    /// <summary>Why the payment is not counted; null when it is, or when there is none.</summary>
+    public string? PaymentParkedBecause => Paid
+        ? PaymentCrossCheck.ParkedBecause(
+            new PaymentCrossCheck.Reservation(ConcertId is not null, HeldUserId, HeldAmount, Ended == true),
+            PaidUserId ?? HeldUserId ?? 0,
+            PaidAmount ?? HeldAmount ?? 0)
+        : null;
+
+    /// <summary>Brings <see cref="Counted"/> in line with what is known now; returns the change to the concert's
+    /// confirmed count (+1, 0 or -1).</summary>
+    public int Recount()
+    {
+        // Rows from before Counted was recorded were counted when they had both a concert and a payment.
+        var counted = Counted ?? (Paid && ConcertId is not null);
+        var counts = Paid && PaymentParkedBecause is null;
+        Counted = counts;
+        return counts == counted ? 0 : counts ? 1 : -1;
+    }
 }
 
 /// <summary>A concert that sold out, and how long after booking opened.</summary>

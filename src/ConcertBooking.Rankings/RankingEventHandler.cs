@@ -24,31 +24,11 @@ public sealed partial class RankingEventHandler(
 
     protected override async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        var created = new List<ReservationCreated>();
-        var payments = new List<PaymentCompleted>();
-        var soldOut = new List<ConcertSoldOut>();
-        foreach (var consumed in events)
+        var lifecycle = events.Select(e => e.Event).Where(e => e is ReservationCreated or ReservationCancelled or ReservationExpired or PaymentCompleted).ToList();
+        var soldOut = events.Select(e => e.Event).OfType<ConcertSoldOut>().ToList();
+        if (lifecycle.Count > 0)
         {
-            switch (consumed.Event)
-            {
-                case ReservationCreated e:
-                    created.Add(e);
-                    break;
-                case PaymentCompleted e:
-                    payments.Add(e);
-                    break;
-                case ConcertSoldOut e:
-                    soldOut.Add(e);
-                    break;
-
-                // A cancelled or expired hold was still a reservation made, and only a held reservation can end
-                // that way, so neither count changes.
-            }
-        }
-
-        if (created.Count > 0 || payments.Count > 0)
-        {
-            await CountBookingsAsync(created, payments, cancellationToken);
+            await CountBookingsAsync(lifecycle, cancellationToken);
         }
 
         if (soldOut.Count > 0)
@@ -58,11 +38,12 @@ public sealed partial class RankingEventHandler(
     }
 
     /// <summary>Folds the batch into the reservation projection, then applies the resulting per-concert deltas. The
-    /// projection makes the outcome independent of order: whichever of a reservation's two events comes second
-    /// counts the confirmation.</summary>
-    private async Task CountBookingsAsync(List<ReservationCreated> created, List<PaymentCompleted> payments, CancellationToken cancellationToken)
+    /// projection makes the outcome independent of order: a payment counts (see <see cref="PaymentCrossCheck"/>)
+    /// whenever what is known of its reservation allows it, and stops counting if a later event contradicts it.
+    /// A cancelled or expired hold was still a reservation made, so it stays in the reservation count.</summary>
+    private async Task CountBookingsAsync(List<IntegrationEvent> lifecycle, CancellationToken cancellationToken)
     {
-        var ids = created.Select(e => e.ReservationId).Concat(payments.Select(e => e.ReservationId)).Distinct().ToList();
+        var ids = lifecycle.Select(ReservationIdOf).Distinct().ToList();
         var reservations = await Db.Reservations
             .Where(r => ids.Contains(r.ReservationId))
             .ToDictionaryAsync(r => r.ReservationId, cancellationToken);
@@ -90,44 +71,52 @@ public sealed partial class RankingEventHandler(
             return delta;
         }
 
-        foreach (var e in created)
+        foreach (var @event in lifecycle)
         {
-            var reservation = Reservation(e.ReservationId);
-            if (reservation.ConcertId is not null)
+            var reservation = Reservation(ReservationIdOf(@event));
+            switch (@event)
             {
-                // Counted already: the same reservation announced again under another event id.
-                continue;
+                case ReservationCreated e when reservation.ConcertId is null:
+                    (reservation.ConcertId, reservation.HeldUserId, reservation.HeldAmount) = (e.ConcertId, e.UserId, e.Amount);
+                    var delta = Delta(e.ConcertId);
+                    delta.ConcertName = e.ConcertName;
+                    delta.Reservations++;
+                    break;
+                case ReservationCancelled or ReservationExpired:
+                    reservation.Ended = true;
+                    break;
+                case PaymentCompleted e when !reservation.Paid:
+                    (reservation.Paid, reservation.PaidUserId, reservation.PaidAmount) = (true, e.UserId, e.Amount);
+                    break;
+                default:
+                    // The same fact again (a reservation announced twice, a second payment): the first one stands.
+                    continue;
             }
 
-            reservation.ConcertId = e.ConcertId;
-            var delta = Delta(e.ConcertId);
-            delta.ConcertName = e.ConcertName;
-            delta.Reservations++;
-            if (reservation.Paid)
+            var change = reservation.Recount();
+            if (change != 0 && reservation.ConcertId is { } concertId)
             {
-                LogEarlyPaymentCounted(e.ReservationId, e.ConcertId);
-                delta.Confirmed++;
-            }
-        }
-
-        foreach (var e in payments)
-        {
-            var reservation = Reservation(e.ReservationId);
-            if (reservation.Paid)
-            {
-                continue;
+                Delta(concertId).Confirmed += change;
             }
 
-            reservation.Paid = true;
-            if (reservation.ConcertId is { } concertId)
+            if (reservation.PaymentParkedBecause is { } reason && reservation.ConcertId is not null)
             {
-                Delta(concertId).Confirmed++;
+                LogPaymentParked(reservation.ReservationId, reason);
             }
         }
 
         await UpsertCountsAsync(deltas.Where(d => d.Value.ConcertName is not null).ToList(), cancellationToken);
-        await AddConfirmationsAsync(deltas.Where(d => d.Value.ConcertName is null).ToList(), cancellationToken);
+        await AddConfirmationsAsync(deltas.Where(d => d.Value.ConcertName is null && d.Value.Confirmed != 0).ToList(), cancellationToken);
     }
+
+    private static long ReservationIdOf(IntegrationEvent @event) => @event switch
+    {
+        ReservationCreated e => e.ReservationId,
+        ReservationCancelled e => e.ReservationId,
+        ReservationExpired e => e.ReservationId,
+        PaymentCompleted e => e.ReservationId,
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.EventType, "Not a reservation lifecycle event."),
+    };
 
     /// <summary>Concerts with new reservations: the row may not exist yet, and the event gives its name.</summary>
     private async Task UpsertCountsAsync(List<KeyValuePair<long, CountDelta>> deltas, CancellationToken cancellationToken)
@@ -197,8 +186,8 @@ public sealed partial class RankingEventHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reservation {ReservationId} was paid before its RESERVATION_CREATED arrived; confirmation counted for concert {ConcertId}")]
-    private partial void LogEarlyPaymentCounted(long reservationId, long concertId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The payment of reservation {ReservationId} is not counted: {Reason}")]
+    private partial void LogPaymentParked(long reservationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Concert {ConcertId} {ConcertName} sold out {SoldOutSeconds} s after booking opened")]
     private partial void LogSoldOut(long concertId, string concertName, double soldOutSeconds);

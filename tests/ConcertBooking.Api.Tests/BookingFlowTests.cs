@@ -23,7 +23,7 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
             name = "Seoul Jazz Festival",
             venue = "Olympic Park",
             startsAt = now.AddDays(60),
-            bookingOpensAt = now.AddMinutes(-1),
+            bookingOpensAt = now,
             sections = new[]
             {
                 new { name = "VIP", rows = 1, seatsPerRow = 2, price = 180_000L },

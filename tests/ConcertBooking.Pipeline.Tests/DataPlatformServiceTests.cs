@@ -78,7 +78,7 @@ public sealed class DataPlatformServiceTests : IDisposable
         var figuresA = await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertA}");
         Assert.Equal(await BookingFigures.ConcertAsync(_app, concertA), figuresA);
         Assert.Equal((3, 3, 30_000, true), (figuresA.Reservations, figuresA.Confirmed, figuresA.Revenue, figuresA.SoldOut));
-        Assert.True(figuresA.SoldOutSeconds > 86_000);
+        Assert.True(figuresA.SoldOutSeconds is > 0 and < 3_600, $"sold out {figuresA.SoldOutSeconds} s after booking opened, which was when the test created the concert");
         var figuresB = await GetAsync<ConcertAnalyticsDto>(fan1, $"/api/analytics/concerts/{concertB}");
         Assert.Equal(await BookingFigures.ConcertAsync(_app, concertB), figuresB);
         Assert.Equal(new ConcertAnalyticsDto(concertB, 3, 0, 1, 1, 1, 10_000, false, null), figuresB);

@@ -23,10 +23,10 @@ public sealed class RankingServiceTests : IDisposable
         var admin = await _app.ClientForAsync("admin@example.com");
         var fan = await _app.ClientForAsync("ranking-fan@example.com");
         await Booking.ChargeAsync(fan, 1_000_000);
-        var a = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow.AddDays(-1));
-        var b = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow.AddDays(-1));
-        var c = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow.AddDays(-1));
-        var d = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow.AddDays(-1));
+        var a = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow);
+        var b = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow);
+        var c = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow);
+        var d = await CreateConcertAsync(admin, seats: 4, bookingOpensAt: DateTimeOffset.UtcNow);
 
         // A: three holds, one paid, one cancelled (a hold made still counts). B: three holds, all paid.
         // C and D: one hold each, a tie that the concert id breaks.
@@ -76,16 +76,18 @@ public sealed class RankingServiceTests : IDisposable
         var admin = await _app.ClientForAsync("admin@example.com");
         var fan = await _app.ClientForAsync("sellout-fan@example.com");
         await Booking.ChargeAsync(fan, 1_000_000);
-        var slow = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow.AddHours(-2));
-        var fast = await CreateConcertAsync(admin, seats: 1, bookingOpensAt: DateTimeOffset.UtcNow.AddMinutes(-10));
-        var notSoldOut = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        // Booking cannot open in the past, so "slow" opens first and sells out last: it took longer than "fast",
+        // which opens after it and sells out before it.
+        var slow = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow);
+        var fast = await CreateConcertAsync(admin, seats: 1, bookingOpensAt: DateTimeOffset.UtcNow);
+        var notSoldOut = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow);
 
+        await Booking.PayAsync(fan, await Booking.HoldAsync(fan, fast.Id, fast.SeatIds[0]));
         foreach (var seat in slow.SeatIds)
         {
             await Booking.PayAsync(fan, await Booking.HoldAsync(fan, slow.Id, seat));
         }
 
-        await Booking.PayAsync(fan, await Booking.HoldAsync(fan, fast.Id, fast.SeatIds[0]));
         await Booking.PayAsync(fan, await Booking.HoldAsync(fan, notSoldOut.Id, notSoldOut.SeatIds[0]));
         await _app.WaitUntilAllGroupsProcessedEverythingAsync();
 
@@ -102,8 +104,7 @@ public sealed class RankingServiceTests : IDisposable
             Assert.Equal((soldOut - opened).TotalSeconds, entry.SoldOutSeconds, precision: 3);
         }
 
-        Assert.InRange(ranking[0].SoldOutSeconds, 10 * 60, 20 * 60);
-        Assert.InRange(ranking[1].SoldOutSeconds, 2 * 3600, 2 * 3600 + 10 * 60);
+        Assert.InRange(ranking[0].SoldOutSeconds, 0, ranking[1].SoldOutSeconds);
 
         var first = (await _app.CreateClient().GetFromJsonAsync<JsonElement>("/api/rankings/sold-out?limit=1"))[0];
         Assert.Equal(new[] { "concertId", "concertName", "soldOutSeconds", "soldOutTime" }, first.EnumerateObject().Select(p => p.Name));
@@ -113,7 +114,7 @@ public sealed class RankingServiceTests : IDisposable
     public async Task A_payment_handled_before_its_reservation_is_confirmed_once_the_reservation_arrives_and_redelivery_changes_nothing()
     {
         var admin = await _app.ClientForAsync("admin@example.com");
-        var concert = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow.AddDays(-1));
+        var concert = await CreateConcertAsync(admin, seats: 2, bookingOpensAt: DateTimeOffset.UtcNow);
 
         // A reservation the booking core never made, so nothing but these two crafted events speaks of it.
         var reservationId = 900_000_000 + Random.Shared.Next(1_000_000);

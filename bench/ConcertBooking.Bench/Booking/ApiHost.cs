@@ -73,6 +73,10 @@ public sealed class ApiHost : IAsyncDisposable
         {
             ["Urls"] = baseAddress.ToString().TrimEnd('/'),
             ["Booking:DemoData"] = "false",
+
+            // Production, as deployed; the load generator signs its fans in through demo sign-in, which Production
+            // allows only when told so.
+            ["Auth:AllowInsecureDevTokens"] = "true",
         };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

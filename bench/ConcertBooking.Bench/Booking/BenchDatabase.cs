@@ -1,3 +1,4 @@
+using ConcertBooking.Infrastructure;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
@@ -30,15 +31,15 @@ public abstract class BenchDatabase : IAsyncDisposable
     /// </summary>
     public abstract bool SynchronousDriver { get; }
 
-    public static Task<BenchDatabase> CreateFreshAsync(BenchProvider provider, CancellationToken cancellationToken) =>
-        provider == BenchProvider.Sqlite
-            ? Task.FromResult<BenchDatabase>(SqliteBenchDatabase.CreateFresh())
+    public static Task<BenchDatabase> CreateFreshAsync(BookingSettings settings, CancellationToken cancellationToken) =>
+        settings.Provider == BenchProvider.Sqlite
+            ? Task.FromResult<BenchDatabase>(SqliteBenchDatabase.CreateFresh(settings.Synchronous))
             : PostgresBenchDatabase.CreateFreshAsync(cancellationToken);
 
     /// <summary>An existing database (the one behind <c>--url</c>); it is left in place at the end.</summary>
-    public static BenchDatabase Attach(BenchProvider provider, string connectionString) =>
-        provider == BenchProvider.Sqlite
-            ? new SqliteBenchDatabase(new SqliteConnectionStringBuilder(connectionString).DataSource, directoryToDelete: null)
+    public static BenchDatabase Attach(BookingSettings settings, string connectionString) =>
+        settings.Provider == BenchProvider.Sqlite
+            ? new SqliteBenchDatabase(new SqliteConnectionStringBuilder(connectionString).DataSource, directoryToDelete: null, settings.Synchronous)
             : new PostgresBenchDatabase(connectionString, databaseToDrop: null);
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -56,11 +57,11 @@ public abstract class BenchDatabase : IAsyncDisposable
 }
 
 /// <summary>A SQLite file. Fresh ones live in a temporary directory handed to the API as its data directory.</summary>
-public sealed class SqliteBenchDatabase(string path, string? directoryToDelete) : BenchDatabase
+public sealed class SqliteBenchDatabase(string path, string? directoryToDelete, SqliteSynchronous synchronous) : BenchDatabase
 {
     /// <summary>The API's per-connection settings (ConcertBooking.Infrastructure's SqlitePragmas), so the raw phase
     /// writes under the same durability and lock-wait rules.</summary>
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+    private readonly string _pragmas = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={SyncName(synchronous)}; PRAGMA busy_timeout=30000;";
 
     /// <summary>The file name the API uses inside its data directory.</summary>
     private const string FileName = "concertbooking.db";
@@ -69,20 +70,21 @@ public sealed class SqliteBenchDatabase(string path, string? directoryToDelete) 
 
     public override BenchProvider Provider => BenchProvider.Sqlite;
 
-    public override string Description => $"SQLite {path}";
+    public override string Description => $"SQLite {path} (synchronous={SyncName(synchronous)})";
 
     public override IReadOnlyDictionary<string, string> ApiConfiguration => new Dictionary<string, string>
     {
         ["Database:Provider"] = "Sqlite",
         ["Database:DataDirectory"] = Path.GetDirectoryName(path)!,
+        ["Database:Sqlite:Synchronous"] = synchronous.ToString(),
     };
 
     public override bool SynchronousDriver => true;
 
-    public static SqliteBenchDatabase CreateFresh()
+    public static SqliteBenchDatabase CreateFresh(SqliteSynchronous synchronous)
     {
         var directory = Directory.CreateTempSubdirectory("concertbooking-bench-").FullName;
-        return new SqliteBenchDatabase(Path.Combine(directory, FileName), directory);
+        return new SqliteBenchDatabase(Path.Combine(directory, FileName), directory, synchronous);
     }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -90,13 +92,15 @@ public sealed class SqliteBenchDatabase(string path, string? directoryToDelete) 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = Pragmas;
+        pragmas.CommandText = _pragmas;
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
     public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    private static string SyncName(SqliteSynchronous value) => value.ToString().ToUpperInvariant();
 
     /// <summary>The API maps DateTimeOffset to UTC ticks on SQLite (UtcTicksConverter).</summary>
     public override object Timestamp(DateTimeOffset value) => value.UtcTicks;

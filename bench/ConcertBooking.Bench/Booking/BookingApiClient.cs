@@ -38,7 +38,7 @@ public sealed class BookingApiClient(HttpClient http)
         var now = DateTimeOffset.UtcNow;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/concerts")
         {
-            Content = JsonContent.Create(new CreateConcertRequest(name, "Benchmark Arena", now.AddDays(30), now.AddHours(-1), sections), options: Json),
+            Content = JsonContent.Create(new CreateConcertRequest(name, "Benchmark Arena", now.AddDays(30), now, sections), options: Json),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using var response = await http.SendAsync(request, cancellationToken);

@@ -36,8 +36,8 @@ public sealed class BookingCommand : ICommand
         }
 
         await using var database = settings.Url is null
-            ? await BenchDatabase.CreateFreshAsync(settings.Provider, cancellationToken)
-            : settings.Connection is { } connection ? BenchDatabase.Attach(settings.Provider, connection) : null;
+            ? await BenchDatabase.CreateFreshAsync(settings, cancellationToken)
+            : settings.Connection is { } connection ? BenchDatabase.Attach(settings, connection) : null;
         ApiHost? host = null;
         var logPath = Path.Combine(Path.GetTempPath(), $"concertbooking-bench-api-{runId}.log");
         try

@@ -1,5 +1,6 @@
 using ConcertBooking.Bench.Cli;
 using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Infrastructure;
 
 namespace ConcertBooking.Bench.Booking;
 
@@ -20,7 +21,8 @@ public sealed record BookingSettings(
     double MaxFill,
     bool Raw,
     Uri? Url,
-    string? Connection)
+    string? Connection,
+    SqliteSynchronous Synchronous)
 {
     /// <summary>The client count the latency target is defined at.</summary>
     public const int TargetClients = 64;
@@ -43,6 +45,9 @@ public sealed record BookingSettings(
           --max-fill F                Stop a phase early once this fraction of its seats is held (default 0.5): random
                                       picks in a nearly full hall measure conflicts, not holds.
           --raw yes|no                Run the raw ADO.NET phase (default yes); 'no' for quick API-only comparisons.
+          --sqlite-synchronous full|normal
+                                      SQLite: the API's Database:Sqlite:Synchronous, also used by the raw phase
+                                      (default full, the API's default).
           --url URL                   Target a running API instead of starting one.
           --connection CS             With --url: the API's database (SQLite 'Data Source=...' or a PostgreSQL connection
                                       string), for the oversold check and the raw phase. Without it both are skipped.
@@ -72,6 +77,7 @@ public sealed record BookingSettings(
                 : throw new UsageException($"--url must be an absolute http(s) URL, not '{urlText}'.");
         }
 
+        var synchronous = options.Enum("sqlite-synchronous", SqliteSynchronous.Full);
         var connection = options.String("connection");
         if (connection is not null && url is null)
         {
@@ -79,6 +85,6 @@ public sealed record BookingSettings(
         }
 
         options.EnsureAllConsumed();
-        return new BookingSettings(provider, clients, duration, warmup, seats, rawSeats, maxFill, raw, url, connection);
+        return new BookingSettings(provider, clients, duration, warmup, seats, rawSeats, maxFill, raw, url, connection, synchronous);
     }
 }

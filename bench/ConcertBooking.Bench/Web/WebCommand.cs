@@ -29,7 +29,8 @@ public sealed class WebCommand : ICommand
             Console.WriteLine("  WARNING   the API is a Debug build; run with -c Release for figures worth keeping.");
         }
 
-        await using var database = await BenchDatabase.CreateFreshAsync(BenchProvider.Sqlite, cancellationToken);
+        var booking = new BookingSettings(BenchProvider.Sqlite, settings.Clients, settings.Duration, settings.Warmup, settings.Seats, 0, 0.9, false, null, null, SqliteSynchronous.Full);
+        await using var database = await BenchDatabase.CreateFreshAsync(booking, cancellationToken);
         var logPath = Path.Combine(Path.GetTempPath(), $"concertbooking-bench-web-{runId}.log");
         await using var host = await ApiHost.StartAsync(database, logPath, cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients, UseProxy = false, UseCookies = false })
@@ -70,7 +71,6 @@ public sealed class WebCommand : ICommand
             fans.Add(new BenchFan(token.UserId, $"web-{runId}-fan{i}@example.com", token.AccessToken));
         }
 
-        var booking = new BookingSettings(BenchProvider.Sqlite, settings.Clients, settings.Duration, settings.Warmup, settings.Seats, 0, 0.9, false, null, null);
         Console.WriteLine();
         Console.WriteLine("| watchers | holds/s | hold p50 ms | hold p99 ms | p99 / baseline | polls/s | poll p50 ms | poll p99 ms | 200s (changed) | bytes/poll | poll errors | hold errors | CPU |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -44,11 +44,11 @@ internal sealed class DemoDataSeeder(
         var now = clock.GetUtcNow();
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         await create.ExecuteAsync(
-            "IU: The Golden Hour", "Olympic Gymnastics Arena, Seoul", today.AddDays(30).AddHours(10), now.AddHours(-1),
+            "IU: The Golden Hour", "Olympic Gymnastics Arena, Seoul", today.AddDays(30).AddHours(10), now,
             [new("VIP", 2, 10, 165_000), new("R", 4, 10, 132_000), new("S", 4, 10, 99_000)],
             cancellationToken);
         await create.ExecuteAsync(
-            "Jazz Night at Club Evans", "Club Evans, Hongdae", today.AddDays(7).AddHours(11), now.AddHours(-1),
+            "Jazz Night at Club Evans", "Club Evans, Hongdae", today.AddDays(7).AddHours(11), now,
             [new("Floor", 1, 4, 45_000)],
             cancellationToken);
         await create.ExecuteAsync(

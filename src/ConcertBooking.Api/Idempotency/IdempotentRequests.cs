@@ -14,9 +14,11 @@ namespace ConcertBooking.Api.Idempotency;
 /// <summary>
 /// Runs a state-changing use case at most once per (user, Idempotency-Key). The use case and the record of its
 /// response commit in one transaction; a retry, or a concurrent twin, gets the stored response instead of a second
-/// effect. Only successes are stored: a failed request changed nothing, so running it again is harmless.
+/// effect. Only successes are stored: a failed request changed nothing, so running it again is harmless. A record
+/// older than the retention is forgotten: the key then starts a new request (see <see cref="IdempotencyPruner"/>).
 /// </summary>
-public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, IOptions<JsonOptions> json)
+public sealed class IdempotentRequests(
+    BookingDbContext db, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
@@ -46,15 +48,27 @@ public sealed class IdempotentRequests(BookingDbContext db, TimeProvider clock, 
         }
 
         var requestHash = Hash(http, request);
+        var expired = false;
         if (await FindAsync(userId, key, cancellationToken) is { } earlier)
         {
-            return Replay(http, earlier, requestHash, location);
+            if (earlier.CreatedAt > clock.GetUtcNow() - options.Value.Retention)
+            {
+                return Replay(http, earlier, requestHash, location);
+            }
+
+            expired = true;
         }
 
         try
         {
             using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (expired)
+            {
+                // Not yet pruned: it would collide with this request's record.
+                await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(cancellationToken);
+            }
+
             var result = await useCase(cancellationToken);
             var body = JsonSerializer.Serialize(result, json.Value.SerializerOptions);
             db.IdempotencyRecords.Add(new IdempotencyRecord

@@ -38,7 +38,7 @@ internal static class ConcertFigures
             CountOf(ActivityStatus.Confirmed),
             CountOf(ActivityStatus.Cancelled),
             CountOf(ActivityStatus.Expired),
-            totals.Sum(t => t.Revenue),
+            totals.Where(t => t.Status == ActivityStatus.Confirmed).Sum(t => t.Revenue),
             sale is not null,
             sale is null ? null : (sale.SoldOutTime - sale.BookingStartTime).TotalSeconds);
     }

@@ -84,14 +84,15 @@ public sealed class AnalyticsQueries(DataPlatformDbContext db)
     {
         var activities = await db.ReservationActivity.AsNoTracking()
             .Where(a => a.UserId == userId)
-            .Select(a => new { a.HeldAt, a.PaidAt, a.PaidAmount })
+            .Select(a => new { a.HeldAt, a.PaidAt, a.PaidAmount, a.Status })
             .ToListAsync(cancellationToken);
         if (activities.Count == 0)
         {
             return null;
         }
 
-        var paid = activities.Where(a => a.PaidAt is not null).ToList();
+        // A parked payment (see ReservationActivity) is not spend.
+        var paid = activities.Where(a => a.Status == ActivityStatus.Confirmed).ToList();
         int? favouriteHour = activities
             .Where(a => a.HeldAt is not null)
             .GroupBy(a => a.HeldAt!.Value.UtcDateTime.Hour)

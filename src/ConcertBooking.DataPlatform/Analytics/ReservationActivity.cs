@@ -13,7 +13,9 @@ public enum ActivityStatus
 /// <summary>
 /// What the platform knows of one reservation, from whichever of its events arrived so far. Any event creates the
 /// row and each sets only its own facts, so the result is the same in every arrival order: a PAYMENT_COMPLETED
-/// handled before its RESERVATION_CREATED is kept here until the concert it belongs to becomes known.
+/// handled before its RESERVATION_CREATED is kept here until the concert it belongs to becomes known. A payment
+/// confirms the reservation only as <see cref="PaymentCrossCheck"/> allows; otherwise it is kept as a fact (paid
+/// at, amount) but counts nowhere: not in the status, the revenue or the fan's spend.
 /// </summary>
 public sealed class ReservationActivity
 {
@@ -22,7 +24,15 @@ public sealed class ReservationActivity
     /// <summary>Null while only the payment is known (it carries no concert).</summary>
     public long? ConcertId { get; private set; }
 
+    /// <summary>The fan of the reservation events, or of the payment while only the payment is known.</summary>
     public long UserId { get; private set; }
+
+    /// <summary>The price the reservation was created at; null until RESERVATION_CREATED is known (or on a row
+    /// recorded before the price was).</summary>
+    public long? HeldAmount { get; private set; }
+
+    /// <summary>The fan the payment names.</summary>
+    public long? PaidUserId { get; private set; }
 
     /// <summary>When the seat was held (event time), once RESERVATION_CREATED is known.</summary>
     public DateTimeOffset? HeldAt { get; private set; }
@@ -56,6 +66,7 @@ public sealed class ReservationActivity
             case ReservationCreated e:
                 ConcertId = e.ConcertId;
                 UserId = e.UserId;
+                HeldAmount = e.Amount;
                 HeldAt = Earliest(HeldAt, at);
                 break;
             case ReservationCancelled e:
@@ -69,23 +80,38 @@ public sealed class ReservationActivity
                 ExpiredAt = Earliest(ExpiredAt, at);
                 break;
             case PaymentCompleted e:
-                UserId = e.UserId;
+                if (HeldAt is null && CancelledAt is null && ExpiredAt is null)
+                {
+                    UserId = e.UserId;
+                }
+
                 if (PaidAt is null || at < PaidAt)
                 {
                     PaidAt = at;
                     PaidAmount = e.Amount;
+                    PaidUserId = e.UserId;
                 }
 
                 break;
         }
 
-        // A paid reservation stays confirmed; the booking core never cancels or expires one, so the precedence only
-        // matters for hand-made events, and then it keeps the outcome independent of arrival order.
-        Status = PaidAt is not null ? ActivityStatus.Confirmed
+        // Derived from the facts alone, so the outcome is the same in every arrival order. The booking core never
+        // pays a cancelled or expired reservation, so when both are seen it is the payment that is not believed.
+        Status = PaymentCounts ? ActivityStatus.Confirmed
             : CancelledAt is not null ? ActivityStatus.Cancelled
             : ExpiredAt is not null ? ActivityStatus.Expired
             : ActivityStatus.Held;
     }
+
+    /// <summary>Why the payment does not confirm the reservation; null when it does or there is none.</summary>
+    public string? PaymentParkedBecause => PaidAt is null
+        ? null
+        : PaymentCrossCheck.ParkedBecause(
+            new PaymentCrossCheck.Reservation(HeldAt is not null, HeldAt is null ? null : UserId, HeldAmount, CancelledAt is not null || ExpiredAt is not null),
+            PaidUserId ?? UserId,
+            PaidAmount);
+
+    private bool PaymentCounts => PaidAt is not null && PaymentParkedBecause is null;
 
     private static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } known && known <= candidate ? known : candidate;

@@ -15,6 +15,13 @@ public sealed class Concert : Entity
 {
     public const int MaxSeats = 100_000;
 
+    /// <summary>How far ahead a concert may be put on sale: tours are announced months ahead, not decades.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(3 * 365);
+
+    /// <summary>How far in the past "booking opens now" may lie when it arrives: the admin's clock and ours differ a
+    /// little, and the request takes a moment.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(1);
+
     private Concert()
     {
         Name = null!;
@@ -85,7 +92,8 @@ public sealed class Concert : Entity
         IReadOnlyList<SectionSpec> sections,
         DateTimeOffset now)
     {
-        Validate(name, venue, startsAt, bookingOpensAt, sections);
+        Validate(name, venue, sections);
+        ValidateSchedule(startsAt, bookingOpensAt, now);
 
         var concert = new Concert(name.Trim(), venue.Trim(), startsAt, bookingOpensAt, now);
         var seats = new List<Seat>(sections.Sum(s => s.Rows * s.SeatsPerRow));
@@ -106,8 +114,27 @@ public sealed class Concert : Entity
         return (concert, seats);
     }
 
-    private static void Validate(
-        string name, string venue, DateTimeOffset startsAt, DateTimeOffset bookingOpensAt, IReadOnlyList<SectionSpec> sections)
+    /// <summary>Booking opens now or later (a concert created already on sale for a year would sell seats that
+    /// no one could have booked), the concert starts after booking opens, and both lie within <see cref="Horizon"/>.</summary>
+    private static void ValidateSchedule(DateTimeOffset startsAt, DateTimeOffset bookingOpensAt, DateTimeOffset now)
+    {
+        if (bookingOpensAt < now - ClockTolerance)
+        {
+            throw BookingErrors.Validation("bookingOpensAt must not be in the past.");
+        }
+
+        if (startsAt <= bookingOpensAt)
+        {
+            throw BookingErrors.Validation("bookingOpensAt must be before startsAt.");
+        }
+
+        if (startsAt > now + Horizon)
+        {
+            throw BookingErrors.Validation($"startsAt must be within {Horizon.TotalDays / 365:0} years from now.");
+        }
+    }
+
+    private static void Validate(string name, string venue, IReadOnlyList<SectionSpec> sections)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
@@ -119,22 +146,23 @@ public sealed class Concert : Entity
             throw BookingErrors.Validation("venue is required (at most 200 characters).");
         }
 
-        if (bookingOpensAt > startsAt)
-        {
-            throw BookingErrors.Validation("bookingOpensAt must not be after startsAt.");
-        }
-
         if (sections.Count == 0)
         {
             throw BookingErrors.Validation("At least one section is required.");
         }
 
         long total = 0;
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in sections)
         {
             if (string.IsNullOrWhiteSpace(section.Name) || section.Name.Length > 50)
             {
                 throw BookingErrors.Validation("Every section needs a name (at most 50 characters).");
+            }
+
+            if (!names.Add(section.Name.Trim()))
+            {
+                throw BookingErrors.Validation($"Section names must be unique: {section.Name.Trim()} appears twice.");
             }
 
             if (section.Rows is < 1 or > 1000 || section.SeatsPerRow is < 1 or > 1000)

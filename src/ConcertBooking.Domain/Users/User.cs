@@ -29,7 +29,8 @@ public sealed class User : Entity
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>See <see cref="EmailAddress"/>; throws a validation error for an address no account may have.</summary>
+    public static string NormalizeEmail(string email) => EmailAddress.Normalize(email);
 
     public static void ValidateCharge(long amount)
     {

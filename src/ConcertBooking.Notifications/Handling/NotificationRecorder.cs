@@ -45,6 +45,10 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
                     payment.RecordPayment(paid);
                     IssueReceiptIfDue(payment, drafts, now);
                     break;
+                case ReservationCancelled or ReservationExpired:
+                    // No mail for these; remembered so that a payment claimed for such a reservation gets no receipt.
+                    Track(reservations, added, ReservationIdOf(consumed.Event)!.Value).RecordEnd();
+                    break;
                 case ConcertSoldOut soldOut:
                     drafts.AddRange(waitlists[soldOut.ConcertId].Select(waiting => NotificationTexts.SoldOut(soldOut, waiting, now)));
                     break;
@@ -58,20 +62,20 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
     private async Task<Dictionary<long, ReservationProjection>> LoadReservationsAsync(
         IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        var ids = events
-            .Select(e => e.Event switch
-            {
-                ReservationCreated held => held.ReservationId,
-                PaymentCompleted paid => paid.ReservationId,
-                _ => (long?)null,
-            })
-            .OfType<long>()
-            .Distinct()
-            .ToList();
+        var ids = events.Select(e => ReservationIdOf(e.Event)).OfType<long>().Distinct().ToList();
         return ids.Count == 0
             ? []
             : await Db.Reservations.Where(r => ids.Contains(r.ReservationId)).ToDictionaryAsync(r => r.ReservationId, cancellationToken);
     }
+
+    private static long? ReservationIdOf(IntegrationEvent @event) => @event switch
+    {
+        ReservationCreated held => held.ReservationId,
+        PaymentCompleted paid => paid.ReservationId,
+        ReservationCancelled cancelled => cancelled.ReservationId,
+        ReservationExpired expired => expired.ReservationId,
+        _ => null,
+    };
 
     private async Task<ILookup<long, WaitlistEntry>> LoadWaitlistsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {

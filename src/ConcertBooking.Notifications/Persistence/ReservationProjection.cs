@@ -5,7 +5,9 @@ namespace ConcertBooking.Notifications.Persistence;
 /// <summary>
 /// What this service knows of one reservation, from either of its two events. PAYMENT_COMPLETED carries neither the
 /// fan's email nor the concert, and topics are not ordered relative to each other, so either event may create the
-/// row; the receipt goes out once both halves are in, whichever came first.
+/// row; the receipt goes out once both halves are in, whichever came first, and only if the payment matches the
+/// reservation as <see cref="PaymentCrossCheck"/> requires: a receipt is an email to a fan, which cannot be taken
+/// back. The nullable columns are null on rows recorded before they existed.
 /// </summary>
 public sealed class ReservationProjection
 {
@@ -21,6 +23,15 @@ public sealed class ReservationProjection
 
     public long? SeatId { get; private set; }
 
+    public long? HeldUserId { get; private set; }
+
+    public long? HeldAmount { get; private set; }
+
+    /// <summary>The reservation was cancelled or expired.</summary>
+    public bool? Ended { get; private set; }
+
+    public long? PaidUserId { get; private set; }
+
     public Guid? PaymentEventId { get; private set; }
 
     public long? PaymentId { get; private set; }
@@ -33,7 +44,15 @@ public sealed class ReservationProjection
 
     public bool ReceiptIssued { get; private set; }
 
-    public bool ReceiptDue => Email is not null && PaymentEventId is not null && !ReceiptIssued;
+    public bool ReceiptDue => Email is not null && PaymentEventId is not null && !ReceiptIssued && PaymentParkedBecause is null;
+
+    /// <summary>Why the payment gets no receipt; null when it does, or when there is none.</summary>
+    public string? PaymentParkedBecause => PaymentEventId is null
+        ? null
+        : PaymentCrossCheck.ParkedBecause(
+            new PaymentCrossCheck.Reservation(Email is not null, HeldUserId, HeldAmount, Ended == true),
+            PaidUserId ?? UserId,
+            PaidAmount ?? 0);
 
     public void RecordHold(ReservationCreated created)
     {
@@ -42,11 +61,20 @@ public sealed class ReservationProjection
         ConcertId = created.ConcertId;
         ConcertName = created.ConcertName;
         SeatId = created.SeatId;
+        HeldUserId = created.UserId;
+        HeldAmount = created.Amount;
     }
+
+    public void RecordEnd() => Ended = true;
 
     public void RecordPayment(PaymentCompleted paid)
     {
-        UserId = paid.UserId;
+        if (Email is null)
+        {
+            UserId = paid.UserId;
+        }
+
+        PaidUserId = paid.UserId;
         PaymentEventId = paid.EventId;
         PaymentId = paid.PaymentId;
         PaidAmount = paid.Amount;

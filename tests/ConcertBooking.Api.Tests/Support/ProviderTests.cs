@@ -17,7 +17,7 @@ public abstract class ProviderTests(DatabaseProvider provider) : IAsyncLifetime
     /// <summary>Runs each downstream service on a database of its own instead of the booking database.</summary>
     protected virtual bool SeparateServiceDatabases => false;
 
-    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider, SeparateServiceDatabases);
+    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider, separateServiceDatabases: SeparateServiceDatabases);
 
     public async Task DisposeAsync()
     {

@@ -40,6 +40,9 @@ internal sealed partial class ApiProcess : IDisposable
         start.ArgumentList.Add(apiAssembly);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add($"--Database:DataDirectory={dataDirectory}");
+
+        // A separate process runs as Production, where demo sign-in must be allowed explicitly.
+        start.ArgumentList.Add("--Auth:AllowInsecureDevTokens=true");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -14,7 +14,7 @@ internal static class Booking
             name = "Pipeline test " + Guid.NewGuid().ToString("N")[..8],
             venue = "Test Hall",
             startsAt = DateTimeOffset.UtcNow.AddDays(30),
-            bookingOpensAt = DateTimeOffset.UtcNow.AddDays(-1),
+            bookingOpensAt = DateTimeOffset.UtcNow,
             sections = new[] { new { name = "Floor", rows = 1, seatsPerRow = seats, price = 10_000 } },
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

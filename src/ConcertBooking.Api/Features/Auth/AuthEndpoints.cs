@@ -10,18 +10,29 @@ public sealed record TokenRequest(string? Email, string? Name);
 
 public sealed record TokenResponse(string AccessToken, long UserId, string[] Roles);
 
+/// <summary>How fans sign in here, for pages to show a warning banner while anyone can sign in as anyone.</summary>
+/// <param name="DemoSignIn">POST /api/auth/token issues tokens for any email.</param>
+/// <param name="Insecure">Demo sign-in outside the Development environment (Auth:AllowInsecureDevTokens).</param>
+public sealed record SignInMode(bool DemoSignIn, bool Insecure);
+
 public static class AuthEndpoints
 {
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
+        var options = app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var mode = new SignInMode(options.DevTokens, options.IsInsecure(app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment()));
+        app.MapGet("/api/auth/mode", () => mode)
+            .WithTags("Auth")
+            .WithSummary("Whether demo sign-in is on (anyone can sign in as anyone), and whether it is on outside Development.")
+            .AllowAnonymous();
+        if (!options.DevTokens)
         {
             return app;
         }
 
         app.MapPost("/api/auth/token", IssueToken)
             .WithTags("Auth")
-            .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only.")
+            .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only: the email is trimmed, NFKC-folded and lower-cased, and must be a plain ASCII address.")
             .AllowAnonymous();
         return app;
     }
@@ -30,10 +41,9 @@ public static class AuthEndpoints
         TokenRequest request, SignIn signIn, CancellationToken cancellationToken)
     {
         var errors = new Validation();
-        errors.Require(request.Email, "email", max: 254);
-        if (request.Email is { } email && !email.Contains('@', StringComparison.Ordinal))
+        if (!EmailAddress.TryNormalize(request.Email, out var email, out var emailError))
         {
-            errors.Add("email", "email must be an email address.");
+            errors.Add("email", emailError);
         }
 
         errors.Require(request.Name, "name", max: 100);
@@ -42,7 +52,7 @@ public static class AuthEndpoints
             return errors.ToProblem();
         }
 
-        return TypedResults.Ok(await signIn.ExecuteAsync(request.Email!, request.Name!, cancellationToken));
+        return TypedResults.Ok(await signIn.ExecuteAsync(email, request.Name!, cancellationToken));
     }
 }
 

@@ -12,29 +12,33 @@ public static class AuthExtensions
     {
         builder.Services.AddOptions<AuthOptions>()
             .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => !o.DevTokens || o.SigningKey.Length >= 32, "Auth:SigningKey must be at least 32 characters with dev tokens.")
-            .Validate(o => o.DevTokens || !string.IsNullOrWhiteSpace(o.Authority), "Auth:Authority is required when Auth:DevTokens=false.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddHostedService<InsecureAuthWarning>();
 
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<KnownUsers>();
+        builder.Services.AddScoped<KnownUserEvents>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
                 var options = auth.Value;
                 jwt.MapInboundClaims = false;
+                jwt.EventsType = typeof(KnownUserEvents);
                 jwt.TokenValidationParameters.NameClaimType = "sub";
                 jwt.TokenValidationParameters.RoleClaimType = "role";
                 jwt.TokenValidationParameters.ValidAudience = options.Audience;
                 if (options.DevTokens)
                 {
                     jwt.TokenValidationParameters.ValidIssuer = options.Issuer;
+                    jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
                     jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey));
                 }
                 else
                 {
                     jwt.Authority = options.Authority;
+                    jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
                 }
             });
 
@@ -42,5 +46,4 @@ public static class AuthExtensions
             .AddPolicy(Caller.AdminPolicy, policy => policy.RequireRole(Caller.AdminRole));
         return builder;
     }
-
 }
