@@ -21,6 +21,9 @@ public static class EventValidation
     /// <summary>The payment methods the booking service records.</summary>
     public static readonly IReadOnlySet<string> PaymentMethods = new HashSet<string>(StringComparer.Ordinal) { "POINTS" };
 
+    /// <summary>The longest hold the booking service grants.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromDays(1);
+
     /// <summary>No event of this system is older than this.</summary>
     public static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -54,7 +57,9 @@ public static class EventValidation
                 ?? Amount(e.Amount)
                 ?? Text(e.UserEmail, "userEmail", MaxEmailLength)
                 ?? Email(e.UserEmail)
-                ?? Text(e.ConcertName, "concertName", MaxNameLength),
+                ?? Text(e.ConcertName, "concertName", MaxNameLength)
+                ?? (e.ExpiresAt is { } expiresAt && (expiresAt <= e.OccurredAt || expiresAt > e.OccurredAt + MaxHold)
+                    ? $"expiresAt {expiresAt:O} is not within {MaxHold.TotalHours:0} h after occurredAt." : null),
             ReservationCancelled e => Ids((e.ReservationId, "reservationId"), (e.UserId, "userId"), (e.ConcertId, "concertId"), (e.SeatId, "seatId")),
             ReservationExpired e => Ids((e.ReservationId, "reservationId"), (e.UserId, "userId"), (e.ConcertId, "concertId"), (e.SeatId, "seatId")),
             PaymentCompleted e => Ids((e.PaymentId, "paymentId"), (e.ReservationId, "reservationId"), (e.UserId, "userId"))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConcertBooking.Contracts;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Consumers;
@@ -8,7 +9,8 @@ internal static class BatchReader
 {
     /// <summary>Null when no record arrived within <paramref name="pollTimeout"/>.</summary>
     public static ConsumedBatch? Read(
-        IConsumer<string?, byte[]?> consumer, PartitionPositions positions, ConsumerLoopOptions options, TimeSpan pollTimeout)
+        IConsumer<string?, byte[]?> consumer, PartitionPositions positions, ConsumerLoopOptions options, TimeSpan pollTimeout,
+        Func<string, IntegrationEvent, string?> contract)
     {
         var first = consumer.Consume(pollTimeout);
         if (first is null || first.IsPartitionEOF)
@@ -16,7 +18,7 @@ internal static class BatchReader
             return null;
         }
 
-        var batch = new ConsumedBatch(positions.Next);
+        var batch = new ConsumedBatch(positions.Next, contract);
         batch.Add(first);
 
         // Real time, not the TimeProvider: librdkafka waits in real time.

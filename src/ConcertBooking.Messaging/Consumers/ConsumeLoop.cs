@@ -1,3 +1,4 @@
+using ConcertBooking.Contracts;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,14 @@ internal sealed partial class ConsumeLoop(
     KafkaConnection connection,
     BatchProcessor processor,
     IOptions<ConsumerLoopOptions> options,
+    TimeProvider clock,
     ILogger<ConsumeLoop> logger)
 {
     private readonly PartitionPositions _positions = new();
+
+    /// <summary>Every event from Kafka meets its contract before a handler acts on it: anyone who can write to a
+    /// topic can put a record there.</summary>
+    private string? Contract(string topic, IntegrationEvent @event) => EventValidation.Validate(topic, @event, clock.GetUtcNow());
 
     public void Run(CancellationToken stoppingToken)
     {
@@ -53,7 +59,7 @@ internal sealed partial class ConsumeLoop(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = BatchReader.Read(consumer, _positions, settings, TimeSpan.FromMilliseconds(100));
+                var batch = BatchReader.Read(consumer, _positions, settings, TimeSpan.FromMilliseconds(100), Contract);
                 if (batch is null)
                 {
                     inFlight.Settle(consumer);

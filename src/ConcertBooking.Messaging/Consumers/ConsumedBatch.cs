@@ -1,3 +1,4 @@
+using ConcertBooking.Contracts;
 using Confluent.Kafka;
 
 namespace ConcertBooking.Messaging.Consumers;
@@ -6,7 +7,7 @@ namespace ConcertBooking.Messaging.Consumers;
 /// The records of one poll, decoded as they arrive. Each partition's position is tracked as records arrive too, so
 /// the next batch can be read (and its gaps found) while this one is still being handled.
 /// </summary>
-internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected)
+internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected, Func<string, IntegrationEvent, string?> contract)
 {
     private readonly Dictionary<TopicPartition, long> _next = [];
     private TopicPartition? _partition;
@@ -27,7 +28,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     public void Add(ConsumeResult<string?, byte[]?> record)
     {
         Track(record);
-        var decoded = EventDecoder.Decode(record, _partition!.Topic);
+        var decoded = EventDecoder.Decode(record, _partition!.Topic, contract);
         Entries.Add((decoded, decoded.Outcome == DecodeOutcome.Event ? null : record));
     }
 

@@ -58,19 +58,26 @@ public sealed class ConsumedEvent
     public ReadOnlyMemory<byte> Value { get; init; }
 
     /// <summary>The event. Throws <see cref="UndecodableEventException"/> when the value is not the event its
-    /// headers announce (broken JSON, a missing or mistyped field); the runtime then dead-letters the record at once.</summary>
+    /// headers announce (broken JSON, a missing or mistyped field) or breaks the event's contract (see
+    /// <see cref="EventValidation"/>); the runtime then dead-letters the record at once, and no handler acts on it.</summary>
     public IntegrationEvent Event => _event ??= Decode();
+
+    /// <summary>Checks a decoded event against its contract; null when valid, else why not. Set for records from
+    /// Kafka, where anyone who can write to a topic can put one.</summary>
+    internal Func<string, IntegrationEvent, string?>? Contract { get; init; }
 
     /// <summary>A record whose headers name its event; the value is decoded on demand.</summary>
     internal static ConsumedEvent FromHeaders(
-        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, Headers headers) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers };
+        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, Headers headers,
+        Func<string, IntegrationEvent, string?> contract) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers, Contract = contract };
 
     /// <summary>A record with exactly the relay's headers, in the relay's order: only the values that cannot be
     /// derived from the event's id and type are kept.</summary>
     internal static ConsumedEvent FromRelayHeaders(
-        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, byte[] eventIdHeader, byte[] traceParent) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent };
+        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, byte[] eventIdHeader, byte[] traceParent,
+        Func<string, IntegrationEvent, string?> contract) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent, Contract = contract };
 
     /// <summary>A record decoded in full (it did not name its event in headers), with whatever headers it had.</summary>
     internal static ConsumedEvent FromValue(IntegrationEvent @event, byte[] value, string topic, int partition, long offset, string? key, Headers? headers) =>
@@ -114,9 +121,12 @@ public sealed class ConsumedEvent
         try
         {
             var decoded = EventSerializer.Deserialize(Value.Span);
-            return decoded.EventId == EventId && decoded.EventType == EventType
-                ? decoded
-                : throw new JsonException($"The value is a {decoded.EventType} {decoded.EventId}, not what the headers say.");
+            if (decoded.EventId != EventId || decoded.EventType != EventType)
+            {
+                throw new JsonException($"The value is a {decoded.EventType} {decoded.EventId}, not what the headers say.");
+            }
+
+            return Contract?.Invoke(Topic, decoded) is { } broken ? throw new JsonException($"Invalid {EventType}: {broken}") : decoded;
         }
         catch (JsonException ex)
         {

@@ -38,7 +38,9 @@ internal static class EventDecoder
     /// <paramref name="topic"/> is the record's topic as the batch already holds it, so that the record's own copy
     /// of the name is not kept alive a thousand times over.
     /// </summary>
-    public static Decoded Decode(ConsumeResult<string?, byte[]?> record, string topic)
+    /// <paramref name="contract"/> checks a decoded event (see <see cref="ConsumedEvent.Contract"/>): a record that
+    /// breaks it is poison too.
+    public static Decoded Decode(ConsumeResult<string?, byte[]?> record, string topic, Func<string, IntegrationEvent, string?> contract)
     {
         var value = record.Message.Value;
         if (value is null || value.Length == 0)
@@ -57,11 +59,11 @@ internal static class EventDecoder
 
             var (partition, offset, key) = (record.Partition.Value, record.Offset.Value, record.Message.Key);
             return new(DecodeOutcome.Event, relayTraceParent is not null
-                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, relayTraceParent)
-                : ConsumedEvent.FromHeaders(eventId, known, value, topic, partition, offset, key, headers), known, null);
+                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, relayTraceParent, contract)
+                : ConsumedEvent.FromHeaders(eventId, known, value, topic, partition, offset, key, headers, contract), known, null);
         }
 
-        return DecodeValue(record, value, topic);
+        return DecodeValue(record, value, topic, contract);
     }
 
     /// <summary>The <c>eventType</c> and <c>eventId</c> headers, and the <c>traceparent</c> when the record has exactly
@@ -99,11 +101,16 @@ internal static class EventDecoder
         return null;
     }
 
-    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value, string topic)
+    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value, string topic, Func<string, IntegrationEvent, string?> contract)
     {
         try
         {
             var @event = EventSerializer.Deserialize(value);
+            if (contract(topic, @event) is { } broken)
+            {
+                return new(DecodeOutcome.Poison, null, @event.EventType, new JsonException($"Invalid {@event.EventType}: {broken}"));
+            }
+
             return new(DecodeOutcome.Event,
                 ConsumedEvent.FromValue(@event, value, topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers),
                 @event.EventType, null);
