@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ConcertBooking.Contracts;
@@ -46,26 +47,29 @@ internal sealed partial class OutboxRepublisher<TContext>(
 
 /// <summary>
 /// Repairs a group's gap from the outbox, which keeps every event for the retention: the embedded cluster drops a
-/// partition's oldest records beyond 5 MiB, read or not. Yields the topic's sent events in commit order; the group's
-/// handler skips those it already processed, and what Kafka still holds of them arrives again afterwards and is
-/// skipped too. Only the lagging group reads here; the others go on at full speed.
+/// partition's oldest records beyond 5 MiB, read or not. Yields the topic's events in commit order, published or not
+/// yet (those arrive again from Kafka and are skipped as processed, like what Kafka still holds of the replayed ones),
+/// starting after what this group already replayed in this process. The group's handler skips what it processed.
+/// Only the lagging group reads here; the others go on at full speed.
 /// </summary>
 internal sealed class OutboxGapRepair<TContext>(IServiceScopeFactory scopes) : IRecordGapRepair
     where TContext : DbContext
 {
     private const int BatchSize = 1000;
+    private readonly ConcurrentDictionary<(string Group, string Topic), long> _replayedUpTo = new();
 
     public async IAsyncEnumerable<IReadOnlyList<ConsumedEvent>> RecoverAsync(
         string groupId, string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (long after = 0; ;)
+        var cursor = (groupId, topic);
+        for (var after = _replayedUpTo.GetValueOrDefault(cursor); ;)
         {
             List<(long Id, string Key, string Payload)> rows;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
                 rows = (await db.Set<OutboxMessage>().AsNoTracking()
-                    .Where(m => m.Topic == topic && m.SentAt != null && m.Id > after)
+                    .Where(m => m.Topic == topic && m.Id > after)
                     .OrderBy(m => m.Id)
                     .Take(BatchSize)
                     .Select(m => new { m.Id, m.Key, m.Payload })
@@ -87,6 +91,9 @@ internal sealed class OutboxGapRepair<TContext>(IServiceScopeFactory scopes) : I
                 .Select(r => (r.Key, Value: Encoding.UTF8.GetBytes(r.Payload)))
                 .Select(r => new ConsumedEvent(EventSerializer.Deserialize(r.Value), topic, -1, -1, r.Key) { Value = r.Value })
                 .ToList();
+
+            // Reached only once the group has handled the batch: a failure leaves the cursor where it was.
+            _replayedUpTo[cursor] = after;
         }
     }
 }
