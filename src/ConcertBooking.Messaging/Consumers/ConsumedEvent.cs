@@ -137,7 +137,7 @@ public sealed class ConsumedEvent
 
 /// <summary>A record whose headers name an event its value does not hold: poison, dead-lettered without retries,
 /// since retrying cannot make it readable.</summary>
-public sealed class UndecodableEventException(ConsumedEvent consumed, JsonException error)
+internal sealed class UndecodableEventException(ConsumedEvent consumed, JsonException error)
     : Exception($"{consumed.Topic} [{consumed.Partition}] @{consumed.Offset} ({consumed.EventType} {consumed.EventId}) cannot be decoded: {error.Message}", error);
 
 /// <summary>

@@ -112,4 +112,4 @@ internal sealed class OutboxPublisher<TContext>(
     public Task CompleteAsync() => recorder.CompleteAsync();
 }
 
-public sealed class KafkaPublishException(string message, Exception inner) : Exception(message, inner);
+internal sealed class KafkaPublishException(string message, Exception inner) : Exception(message, inner);
