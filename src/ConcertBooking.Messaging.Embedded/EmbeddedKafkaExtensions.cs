@@ -30,10 +30,16 @@ public static class EmbeddedKafkaExtensions
         services.AddSingleton<ITopicCreator>(sp => sp.GetRequiredService<EmbeddedClusterSource>());
         services.AddSingleton<IConfigureKafkaClients, EmbeddedClientTuning>();
         services.AddSingleton<IOutboxRepublisher, OutboxRepublisher<TOutboxContext>>();
-        services.AddSingleton<IRecordGapRepair, OutboxGapRepair<TOutboxContext>>();
         services.AddSingleton<IPublishPacer, EmbeddedBacklogGuard>();
+        services.AddOutboxGapRepair<TOutboxContext>();
         return builder;
     }
+
+    /// <summary>Consumer groups repair gaps from <typeparamref name="TOutboxContext"/>'s outbox: for a process on a
+    /// mock cluster it did not start itself (benchmarks, tests), which can drop records no group has read.</summary>
+    public static IServiceCollection AddOutboxGapRepair<TOutboxContext>(this IServiceCollection services)
+        where TOutboxContext : DbContext =>
+        services.AddSingleton<IRecordGapRepair, OutboxGapRepair<TOutboxContext>>();
 
     /// <summary>The embedded cluster this process owns, for tests and fault injection; null when it joined
     /// another process's cluster or runs against a real one.</summary>
