@@ -18,7 +18,7 @@ internal static class BenchEvents
     public static ReservationCreated Create(string? concertName = null)
     {
         var id = Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
-        return new ReservationCreated(id, id % 10_000, 1 + id % 100, id, 10_000, "bench@example.com",
+        return new ReservationCreated(id, 1 + id % 10_000, 1 + id % 100, id, 10_000, "bench@example.com",
             concertName ?? RandomText(NameLength.Value))
         {
             OccurredAt = DateTimeOffset.UtcNow,
