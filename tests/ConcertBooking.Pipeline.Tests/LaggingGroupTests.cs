@@ -20,7 +20,7 @@ public sealed class LaggingGroupTests : IDisposable
         const int count = 150_000;
         using var publisher = new PipelineApp(_dataDirectory, [("roles", "api,relay")]);
         _ = publisher.Services;
-        await CommitEventsAsync(publisher, count, concertNameLength: 20);
+        await CommitEventsAsync(publisher, count, large: false);
         await Eventually.WaitAsync(
             () => publisher.WithBookingDbAsync(db => db.OutboxMessages.CountAsync(m => m.SentAt == null)),
             pending => pending == 0,
@@ -52,16 +52,17 @@ public sealed class LaggingGroupTests : IDisposable
 
         var dataPlatform = new PipelineApp(_dataDirectory, lagging);
         _ = dataPlatform.Services;
-        await CommitEventsAsync(main, 100, concertNameLength: 20);
+        await CommitEventsAsync(main, 100, large: false);
         await dataPlatform.WaitUntilAllGroupsProcessedEverythingAsync();
 
         // Block data-platform: its only member leaves, so nobody reads for it.
         dataPlatform.Dispose();
 
-        // Steady traffic of ~2.3 KB events: 7,500 of them are ~17 MiB, over 5 MiB on each of the 3 partitions.
+        // Steady traffic of the largest valid events (~0.8 KB: a 200-character concert name, a 240-character email):
+        // 45,000 of them are ~32 MiB (~24 compressed), far over 5 MiB on each of the 3 partitions.
         for (var burst = 0; burst < 15; burst++)
         {
-            await CommitEventsAsync(main, 500, concertNameLength: 2000);
+            await CommitEventsAsync(main, 3_000, large: true);
         }
 
         // The running groups are never held back for the blocked one: while data-platform is still gone, the relay
@@ -103,7 +104,7 @@ public sealed class LaggingGroupTests : IDisposable
 
     /// <summary>Commits events straight into the outbox, as the booking transactions would, but without the HTTP
     /// cost of 150,000 bookings.</summary>
-    private static Task CommitEventsAsync(PipelineApp app, int count, int concertNameLength) =>
+    private static Task CommitEventsAsync(PipelineApp app, int count, bool large) =>
         app.WithBookingDbAsync(async db =>
         {
             db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -113,7 +114,8 @@ public sealed class LaggingGroupTests : IDisposable
                 db.OutboxMessages.AddRange(Enumerable.Range(0, batch).Select(_ =>
                 {
                     var id = Random.Shared.NextInt64(1, long.MaxValue);
-                    return OutboxMessage.From(new ReservationCreated(id, 1, 1, id, 10_000, "lag@example.com", RandomText(concertNameLength))
+                    var email = large ? RandomText(228).ToLowerInvariant() + "@example.com" : "lag@example.com";
+                    return OutboxMessage.From(new ReservationCreated(id, 1, 1, id, 10_000, email, RandomText(large ? EventValidation.MaxNameLength : 20))
                     {
                         OccurredAt = DateTimeOffset.UtcNow,
                     });

@@ -84,7 +84,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>
             name,
             venue = "Club Evans, Hongdae",
             startsAt = now.AddDays(7),
-            bookingOpensAt = now.AddHours(-1),
+            bookingOpensAt = now,
             sections = new[] { new { name = section, rows = 1, seatsPerRow = seats, price } },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
