@@ -58,6 +58,7 @@ public static class ApiExtensions
         services.AddScoped<SignIn>();
         services.AddScoped<ConcertQueries>();
         services.AddScoped<CreateConcert>();
+        services.AddScoped<UpdateConcert>();
         services.AddScoped<HoldSeat>();
         services.AddScoped<PayReservation>();
         services.AddScoped<CancelReservation>();

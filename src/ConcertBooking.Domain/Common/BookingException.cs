@@ -47,6 +47,10 @@ public static class BookingErrors
         new(new(ErrorKind.Conflict, "insufficient-balance", "Insufficient balance",
             $"The balance is {balance} KRW; {amount} KRW is needed."));
 
+    public static BookingException TicketLimitReached(long concertId, int limit) =>
+        new(new(ErrorKind.Conflict, "ticket-limit-reached", "Ticket limit reached",
+            $"A fan may hold or own at most {limit} seats of concert {concertId}; pay for or cancel one first."));
+
     public static BookingException EmailTaken(string email) =>
         new(new(ErrorKind.Conflict, "email-taken", "Email taken", $"{email} is already registered."));
 }

@@ -21,6 +21,10 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
 
     public DbSet<Payment> Payments => Set<Payment>();
 
+    public DbSet<ConcertSalesPolicy> ConcertSalesPolicies => Set<ConcertSalesPolicy>();
+
+    public DbSet<FanTicketCount> FanTicketCounts => Set<FanTicketCount>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -13,7 +13,8 @@ public sealed record ConcertBody(
     int TotalSeats,
     int AvailableSeats,
     string Status,
-    DateTimeOffset? SoldOutAt);
+    DateTimeOffset? SoldOutAt,
+    int MaxTicketsPerFan);
 
 public sealed record SeatBody(long Id, string Label, string Section, long Price, string Status);
 

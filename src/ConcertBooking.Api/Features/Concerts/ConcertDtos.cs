@@ -11,7 +11,8 @@ public sealed record ConcertDto(
     int TotalSeats,
     int AvailableSeats,
     ConcertStatus Status,
-    DateTimeOffset? SoldOutAt);
+    DateTimeOffset? SoldOutAt,
+    int MaxTicketsPerFan);
 
 public sealed record SeatDto(long Id, string Label, string Section, long Price, SeatStatus Status);
 
@@ -22,4 +23,8 @@ public sealed record CreateConcertRequest(
     string? Venue,
     DateTimeOffset? StartsAt,
     DateTimeOffset? BookingOpensAt,
-    List<SectionRequest>? Sections);
+    List<SectionRequest>? Sections,
+    int? MaxTicketsPerFan = null);
+
+/// <summary>The box office's changes to a concert's sales rules; absent fields stay as they are.</summary>
+public sealed record UpdateConcertRequest(int? MaxTicketsPerFan);

@@ -1,10 +1,12 @@
 using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Api.Features.Concerts;
 
 /// <summary>Creates a concert and all its seats in one transaction.</summary>
-public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogger<CreateConcert> logger)
+public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOptions<BookingOptions> options, ILogger<CreateConcert> logger)
 {
     public async Task<ConcertDto> ExecuteAsync(
         string name,
@@ -12,8 +14,10 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
         DateTimeOffset startsAt,
         DateTimeOffset bookingOpensAt,
         IReadOnlyList<SectionSpec> sections,
+        int? maxTicketsPerFan,
         CancellationToken cancellationToken)
     {
+        var ticketLimit = maxTicketsPerFan ?? options.Value.MaxTicketsPerFan;
         var now = clock.GetUtcNow();
         var (concert, seats) = Concert.Create(name, venue, startsAt.ToUniversalTime(), bookingOpensAt.ToUniversalTime(), sections, now);
 
@@ -26,6 +30,8 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
                 {
                     db.Concerts.Add(concert);
                     db.Seats.AddRange(seats);
+                    await db.SaveChangesAsync(ct);
+                    db.ConcertSalesPolicies.Add(ConcertSalesPolicy.For(concert.Id, ticketLimit));
                     return await db.SaveChangesAsync(ct);
                 },
                 cancellationToken);
@@ -38,6 +44,6 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
         logger.LogInformation("Created concert {ConcertId} {ConcertName} with {SeatCount} seats", concert.Id, concert.Name, seats.Count);
         return new ConcertDto(
             concert.Id, concert.Name, concert.Venue, concert.StartsAt, concert.BookingOpensAt,
-            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt);
+            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt, ticketLimit);
     }
 }

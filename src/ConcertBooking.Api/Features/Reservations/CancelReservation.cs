@@ -24,6 +24,8 @@ public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
                     throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
                 }
 
+                await db.ReturnAsync(userId, reservation.ConcertId, ct);
+
                 return true;
             },
             cancellationToken);
