@@ -46,6 +46,7 @@ public static class ApiExtensions
                     StatusCodes.Status404NotFound => "not-found",
                     StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
                     StatusCodes.Status409Conflict => "conflict",
+                    StatusCodes.Status429TooManyRequests => "too-many-requests",
                     _ => "error",
                 });
             }
@@ -53,6 +54,7 @@ public static class ApiExtensions
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();
         services.AddBookingHealthChecks();
+        services.AddBookingRateLimits(builder.Configuration);
 
         services.AddScoped<IdempotentRequests>();
         services.AddScoped<SignIn>();
@@ -89,6 +91,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealth();
         app.MapKafkaAdmin();

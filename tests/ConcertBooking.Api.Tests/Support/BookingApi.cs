@@ -24,20 +24,23 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@example.com";
 
     private readonly TestDatabase _database;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private BookingApi(TestDatabase database)
+    private BookingApi(TestDatabase database, IReadOnlyDictionary<string, string?>? settings)
     {
         _database = database;
+        _settings = settings ?? new Dictionary<string, string?>();
     }
 
     /// <summary>Starts at the current whole second, so the times tests compare are easy to read (sub-microsecond
     /// times are covered by a test of their own).</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
-    public static async Task<BookingApi> StartAsync(DatabaseProvider provider)
+    /// <summary>Starts the API; <paramref name="settings"/> override the test defaults (configuration keys).</summary>
+    public static async Task<BookingApi> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var api = new BookingApi(database);
+        var api = new BookingApi(database, settings);
         try
         {
             api.StartServer();
@@ -68,6 +71,11 @@ public sealed class BookingApi : WebApplicationFactory<Program>
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Update"] = "None",
         };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
         builder.ConfigureTestServices(services =>
         {
@@ -101,7 +109,7 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     public Task<Fan> AdminAsync() => SignInAsync(AdminEmail, "Box Office");
 
     /// <summary>Creates a concert through the admin API; it is on sale unless <paramref name="bookingOpensIn"/> says otherwise.</summary>
-    public async Task<ConcertBody> CreateConcertAsync(int seats, long price = 45_000, TimeSpan? bookingOpensIn = null)
+    public async Task<ConcertBody> CreateConcertAsync(int seats, long price = 45_000, TimeSpan? bookingOpensIn = null, int? maxTicketsPerFan = null)
     {
         var admin = await AdminAsync();
         var now = Clock.GetUtcNow();
@@ -112,6 +120,7 @@ public sealed class BookingApi : WebApplicationFactory<Program>
             startsAt = now.AddDays(30),
             bookingOpensAt = now + (bookingOpensIn ?? TimeSpan.FromHours(-1)),
             sections = new[] { new { name = "Floor", rows = 1, seatsPerRow = seats, price } },
+            maxTicketsPerFan,
         });
         return await response.ReadAsync<ConcertBody>(System.Net.HttpStatusCode.Created);
     }

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Http;
 using ConcertBooking.Web;
 using ConcertBooking.Domain.Users;
 using ConcertBooking.Infrastructure.Persistence;
@@ -22,7 +23,8 @@ public static class AuthEndpoints
         app.MapPost("/api/auth/token", IssueToken)
             .WithTags("Auth")
             .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only.")
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Tokens);
         return app;
     }
 
