@@ -6,6 +6,7 @@ using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Api.Features.Balance;
 using ConcertBooking.Api.Features.Concerts;
 using ConcertBooking.Api.Features.Health;
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
@@ -61,6 +62,13 @@ public static class ApiExtensions
         services.AddScoped<ConcertQueries>();
         services.AddScoped<CreateConcert>();
         services.AddScoped<UpdateConcert>();
+        services.AddScoped<JoinQueue>();
+        services.AddScoped<QueueQueries>();
+        services.AddScoped<AdmitFans>();
+        services.AddOptions<QueueOptions>()
+            .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddScoped<HoldSeat>();
         services.AddScoped<PayReservation>();
         services.AddScoped<CancelReservation>();
@@ -73,6 +81,7 @@ public static class ApiExtensions
         {
             services.AddHostedService<DemoDataSeeder>();
             services.AddHostedService<HoldSweeper>();
+            services.AddHostedService<QueueAdmitter>();
         }
 
         return builder;
@@ -106,6 +115,7 @@ public static class ApiExtensions
         app.MapAuth();
         app.MapConcerts();
         app.MapReservations();
+        app.MapQueue();
         app.MapBalance();
         app.MapNotificationEndpoints();
         app.MapRankingEndpoints();

@@ -34,10 +34,10 @@ public sealed class RateLimitOptions
     public WindowLimit TokensPerIp { get; set; } = new() { PermitLimit = 1_000, Window = TimeSpan.FromSeconds(10) };
 
     /// <summary><c>POST /api/reservations</c>, per user.</summary>
-    public WindowLimit HoldsPerUser { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromSeconds(10) };
+    public WindowLimit HoldsPerUser { get; set; } = new() { PermitLimit = 1_200, Window = TimeSpan.FromSeconds(10) };
 
     /// <summary><c>POST /api/reservations/{id}/payment</c>, per user.</summary>
-    public WindowLimit PaymentsPerUser { get; set; } = new() { PermitLimit = 600, Window = TimeSpan.FromSeconds(10) };
+    public WindowLimit PaymentsPerUser { get; set; } = new() { PermitLimit = 1_200, Window = TimeSpan.FromSeconds(10) };
 
     /// <summary><c>POST /api/concerts/{id}/queue</c>, per user.</summary>
     public WindowLimit QueueJoinsPerUser { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromSeconds(10) };

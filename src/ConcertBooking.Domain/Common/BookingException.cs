@@ -9,7 +9,8 @@ public enum ErrorKind
 }
 
 /// <summary>A broken business rule, with a stable slug that clients can switch on.</summary>
-public sealed record BookingError(ErrorKind Kind, string Type, string Title, string Detail);
+/// <param name="Extensions">Further members of the problem response (e.g. a fan's place in the queue).</param>
+public sealed record BookingError(ErrorKind Kind, string Type, string Title, string Detail, IReadOnlyDictionary<string, object?>? Extensions = null);
 
 public sealed class BookingException(BookingError error) : Exception(error.Detail)
 {

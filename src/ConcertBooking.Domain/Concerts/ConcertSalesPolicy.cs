@@ -12,7 +12,8 @@ public sealed class ConcertSalesPolicy
     /// <summary>Interpark's and most Korean sites' per-performance limit.</summary>
     public const int DefaultMaxTicketsPerFan = 4;
 
-    public const int HighestMaxTicketsPerFan = 100;
+    /// <summary>A box office may sell a whole hall to one buyer (a company event), so the limit goes up to that.</summary>
+    public const int HighestMaxTicketsPerFan = Concert.MaxSeats;
 
     private ConcertSalesPolicy()
     {

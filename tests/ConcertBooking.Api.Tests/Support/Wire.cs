@@ -14,7 +14,10 @@ public sealed record ConcertBody(
     int AvailableSeats,
     string Status,
     DateTimeOffset? SoldOutAt,
-    int MaxTicketsPerFan);
+    int MaxTicketsPerFan,
+    QueueSettingsBody? Queue = null);
+
+public sealed record QueueSettingsBody(bool Enabled, DateTimeOffset OpensAt, TimeSpan AdmissionWindow, int MaxActiveShoppers, DateTimeOffset? ClosedAt);
 
 public sealed record SeatBody(long Id, string Label, string Section, long Price, string Status);
 

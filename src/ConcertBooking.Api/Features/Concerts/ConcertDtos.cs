@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Domain.Concerts;
 
 namespace ConcertBooking.Api.Features.Concerts;
@@ -12,7 +13,8 @@ public sealed record ConcertDto(
     int AvailableSeats,
     ConcertStatus Status,
     DateTimeOffset? SoldOutAt,
-    int MaxTicketsPerFan);
+    int MaxTicketsPerFan,
+    QueueSettingsDto? Queue = null);
 
 public sealed record SeatDto(long Id, string Label, string Section, long Price, SeatStatus Status);
 
@@ -24,7 +26,8 @@ public sealed record CreateConcertRequest(
     DateTimeOffset? StartsAt,
     DateTimeOffset? BookingOpensAt,
     List<SectionRequest>? Sections,
-    int? MaxTicketsPerFan = null);
+    int? MaxTicketsPerFan = null,
+    QueueSettingsRequest? Queue = null);
 
 /// <summary>The box office's changes to a concert's sales rules; absent fields stay as they are.</summary>
-public sealed record UpdateConcertRequest(int? MaxTicketsPerFan);
+public sealed record UpdateConcertRequest(int? MaxTicketsPerFan, QueueSettingsRequest? Queue);

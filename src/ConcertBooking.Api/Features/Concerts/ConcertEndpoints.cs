@@ -22,7 +22,7 @@ public static class ConcertEndpoints
             .RequireAuthorization(Caller.AdminPolicy);
         app.MapPatch("/api/admin/concerts/{id:long}", Update)
             .WithTags("Admin")
-            .WithSummary("Changes a concert's sales rules: maxTicketsPerFan (admin).")
+            .WithSummary("Changes a concert's sales rules: maxTicketsPerFan and the waiting room (queue) (admin).")
             .RequireAuthorization(Caller.AdminPolicy);
         return app;
     }
@@ -121,7 +121,8 @@ public static class ConcertEndpoints
             request.BookingOpensAt!.Value,
             request.Sections!.Select(s => new SectionSpec(s.Name!, s.Rows!.Value, s.SeatsPerRow!.Value, s.Price!.Value)).ToList(),
             request.MaxTicketsPerFan,
-            ct);
+            ct,
+            request.Queue);
         return TypedResults.Created($"/api/concerts/{created.Id}", created);
     }
 }

@@ -1,7 +1,9 @@
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Domain.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -53,9 +55,10 @@ public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock, IOpt
             c,
             db.Seats.Count(s => s.ConcertId == c.Id
                 && (s.Status == SeatStatus.Available || (s.Status == SeatStatus.Held && s.HeldUntil <= now))),
-            db.ConcertSalesPolicies.Where(p => p.ConcertId == c.Id).Select(p => (int?)p.MaxTicketsPerFan).FirstOrDefault()));
+            db.ConcertSalesPolicies.Where(p => p.ConcertId == c.Id).Select(p => (int?)p.MaxTicketsPerFan).FirstOrDefault(),
+            db.ConcertQueues.FirstOrDefault(q => q.ConcertId == c.Id)));
 
-    private sealed record ConcertRow(Concert Concert, int AvailableSeats, int? MaxTicketsPerFan)
+    private sealed record ConcertRow(Concert Concert, int AvailableSeats, int? MaxTicketsPerFan, ConcertQueue? Queue)
     {
         public ConcertDto ToDto(DateTimeOffset now, int defaultMaxTicketsPerFan) => new(
             Concert.Id,
@@ -67,6 +70,7 @@ public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock, IOpt
             AvailableSeats,
             Concert.StatusAt(now),
             Concert.SoldOutAt,
-            MaxTicketsPerFan ?? defaultMaxTicketsPerFan);
+            MaxTicketsPerFan ?? defaultMaxTicketsPerFan,
+            QueueSettingsDto.From(Queue));
     }
 }

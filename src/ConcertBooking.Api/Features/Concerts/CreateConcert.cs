@@ -1,5 +1,7 @@
 using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Domain.Queues;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +17,11 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOpti
         DateTimeOffset bookingOpensAt,
         IReadOnlyList<SectionSpec> sections,
         int? maxTicketsPerFan,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        QueueSettingsRequest? queueSettings = null)
     {
         var ticketLimit = maxTicketsPerFan ?? options.Value.MaxTicketsPerFan;
+        ConcertQueue? queue = null;
         var now = clock.GetUtcNow();
         var (concert, seats) = Concert.Create(name, venue, startsAt.ToUniversalTime(), bookingOpensAt.ToUniversalTime(), sections, now);
 
@@ -32,6 +36,14 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOpti
                     db.Seats.AddRange(seats);
                     await db.SaveChangesAsync(ct);
                     db.ConcertSalesPolicies.Add(ConcertSalesPolicy.For(concert.Id, ticketLimit));
+                    if (queueSettings is not null)
+                    {
+                        queue = ConcertQueue.For(concert.Id, concert.BookingOpensAt);
+                        queue.Configure(queueSettings.Enabled ?? true, queueSettings.OpensAt?.ToUniversalTime(),
+                            queueSettings.AdmissionWindow, queueSettings.MaxActiveShoppers, concert.BookingOpensAt);
+                        db.ConcertQueues.Add(queue);
+                    }
+
                     return await db.SaveChangesAsync(ct);
                 },
                 cancellationToken);
@@ -44,6 +56,6 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOpti
         logger.LogInformation("Created concert {ConcertId} {ConcertName} with {SeatCount} seats", concert.Id, concert.Name, seats.Count);
         return new ConcertDto(
             concert.Id, concert.Name, concert.Venue, concert.StartsAt, concert.BookingOpensAt,
-            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt, ticketLimit);
+            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt, ticketLimit, QueueSettingsDto.From(queue));
     }
 }

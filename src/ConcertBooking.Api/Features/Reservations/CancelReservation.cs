@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
                 }
 
                 await db.ReturnAsync(userId, reservation.ConcertId, ct);
+                await db.FinishTurnAsync(reservation.ConcertId, userId, now, ct);
 
                 return true;
             },

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Reservations;
@@ -21,6 +22,9 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         UPDATE "Seats" SET "Status" = 'Held', "HeldUntil" = @heldUntil, "Version" = "Version" + 1
         WHERE "Id" = @seatId AND "ConcertId" = @concertId AND "Status" = 'Available'
           AND EXISTS (SELECT 1 FROM "Concerts" c WHERE c."Id" = @concertId AND c."BookingOpensAt" <= @now AND c."SoldOutAt" IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM "ConcertQueues" q WHERE q."ConcertId" = @concertId AND q."Enabled" AND q."ClosedAt" IS NULL
+              AND NOT EXISTS (SELECT 1 FROM "QueueEntries" e WHERE e."ConcertId" = @concertId AND e."UserId" = @userId
+                              AND e."Status" = 'Admitted' AND e."AdmittedUntil" > @now))
         RETURNING "Price", (SELECT c."Name" FROM "Concerts" c WHERE c."Id" = @concertId)
         """;
 
@@ -63,24 +67,25 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
     private async Task<(long Price, string ConcertName)> TakeSeatAsync(
         long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        if (await TryTakeSeatAsync(concertId, seatId, now, expiresAt, ct) is { } taken)
+        if (await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } taken)
         {
             return taken;
         }
 
         // The seat's previous hold may have lapsed without the sweeper having released it yet.
-        if (await db.ExpireForSeatAsync(seatId, now, ct) > 0 && await TryTakeSeatAsync(concertId, seatId, now, expiresAt, ct) is { } freed)
+        if (await db.ExpireForSeatAsync(seatId, now, ct) > 0 && await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } freed)
         {
             return freed;
         }
 
-        throw await WhyRefusedAsync(concertId, seatId, now, ct);
+        throw await WhyRefusedAsync(userId, concertId, seatId, now, ct);
     }
 
-    private async Task<(long, string)?> TryTakeSeatAsync(long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    private async Task<(long, string)?> TryTakeSeatAsync(
+        long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         await using var update = db.Command(TakeSeat)
-            .With("heldUntil", expiresAt).With("seatId", seatId).With("concertId", concertId).With("now", now);
+            .With("heldUntil", expiresAt).With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId);
         await using var reader = await update.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
@@ -102,7 +107,7 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         throw BookingErrors.TicketLimitReached(concertId, await db.LimitAsync(concertId, defaultLimit, ct));
     }
 
-    private async Task<BookingException> WhyRefusedAsync(long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
+    private async Task<BookingException> WhyRefusedAsync(long userId, long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
     {
         var concert = await db.Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concertId, ct);
         if (concert is null)
@@ -124,6 +129,6 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
             return closed;
         }
 
-        return BookingErrors.SeatUnavailable(seatId);
+        return await QueueAdmission.RefusalAsync(db, userId, concertId, now, ct) ?? BookingErrors.SeatUnavailable(seatId);
     }
 }

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Payments;
@@ -76,6 +77,7 @@ public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
 
                 await db.AddToOutboxAsync(
                     new PaymentCompleted(paymentId, reservationId, userId, amount, method.ToString().ToUpperInvariant()) { OccurredAt = now }, ct);
+                await db.FinishTurnAsync(concertId, userId, now, ct);
                 await CountSaleAsync(concertId, now, ct);
                 return new PaymentDto(paymentId, reservationId, amount, method, PaymentStatus.Completed, now);
             },
@@ -125,6 +127,7 @@ public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
             }
 
             await db.AddToOutboxAsync(soldOut, ct);
+            await db.CloseQueueAsync(concertId, soldOut.ConcertName, now, ct);
         }
     }
 }
