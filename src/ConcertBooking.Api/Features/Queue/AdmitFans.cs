@@ -136,24 +136,13 @@ public sealed class QueueOptions
 /// <summary>Runs <see cref="AdmitFans"/> every <see cref="QueueOptions.AdmissionInterval"/>.</summary>
 public sealed class QueueAdmitter(
     IServiceScopeFactory scopes, DatabaseReadiness database, TimeProvider clock, IOptions<QueueOptions> options, ILogger<QueueAdmitter> logger)
-    : BackgroundService
+    : PeriodicDatabaseWork(database, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.AdmissionInterval;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        await database.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(options.Value.AdmissionInterval, clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AdmitFans>().ExecuteAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "An admission pass failed; retrying at the next tick");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AdmitFans>().ExecuteAsync(cancellationToken);
     }
 }
