@@ -64,6 +64,7 @@ public static class ApiExtensions
         services.AddScoped<UpdateConcert>();
         services.AddScoped<JoinQueue>();
         services.AddScoped<QueueQueries>();
+        services.AddScoped<LeaveQueue>();
         services.AddScoped<AdmitFans>();
         services.AddOptions<QueueOptions>()
             .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))

@@ -104,6 +104,25 @@ public abstract class WaitingRoomTests(DatabaseProvider provider) : ProviderTest
     }
 
     [ProviderFact]
+    public async Task A_fan_who_leaves_gives_the_turn_to_the_next()
+    {
+        var concert = await QueuedConcertAsync(seats: 10, maxActiveShoppers: 1);
+        Api.Clock.SetUtcNow(concert.BookingOpensAt);
+        var first = await Api.SignInAsync();
+        var second = await Api.SignInAsync();
+        await first.JoinQueueAsync(concert.Id);
+        await second.JoinQueueAsync(concert.Id);
+        Assert.Equal(1, await Api.AdmitAsync());
+
+        await (await first.Http.DeleteAsync($"/api/concerts/{concert.Id}/queue/me")).AssertStatusAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal("EXPIRED", (await first.QueueStatusAsync(concert.Id)).Status);
+        Assert.Equal(1, await Api.AdmitAsync());
+        Assert.Equal("ADMITTED", (await second.QueueStatusAsync(concert.Id)).Status);
+        await (await first.Http.DeleteAsync($"/api/concerts/{concert.Id}/queue/me")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [ProviderFact]
     public async Task A_sell_out_closes_the_queue_and_names_every_waiting_fan()
     {
         var concert = await QueuedConcertAsync(seats: 2, maxActiveShoppers: 1);

@@ -110,3 +110,23 @@ public static class QueueErrors
     public static BookingException Closed(long concertId) =>
         new(new(ErrorKind.Conflict, "queue-closed", "Waiting room closed", $"Concert {concertId} is sold out; its waiting room is closed."));
 }
+
+/// <summary>
+/// A fan leaves: a waiting fan gives up their place (those behind move up at the next admissions; positions already
+/// reported may overstate the wait by the fans who left), an admitted fan ends their turn early so the next is let in.
+/// </summary>
+public sealed class LeaveQueue(BookingDbContext db, TimeProvider clock)
+{
+    public Task ExecuteAsync(long userId, long concertId, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(
+            async ct =>
+            {
+                if (!await db.LeaveQueueAsync(concertId, userId, RawSql.ToMicroseconds(clock.GetUtcNow()), ct))
+                {
+                    throw QueueErrors.NotInQueue(concertId);
+                }
+
+                return true;
+            },
+            cancellationToken);
+}

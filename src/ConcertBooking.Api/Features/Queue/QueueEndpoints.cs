@@ -14,7 +14,15 @@ public static class QueueEndpoints
             .WithSummary("Joins the concert's waiting room (once: a second call returns the same place).");
         queue.MapGet("/me", Status)
             .WithSummary("The caller's place: WAITING (position, ahead, estimated wait), ADMITTED (until), EXPIRED or CLOSED; Retry-After says when to ask again.");
+        queue.MapDelete("/me", Leave)
+            .WithSummary("Leaves the waiting room, or ends the caller's shopping turn so the next fan is let in.");
         return app;
+    }
+
+    private static async Task<IResult> Leave(long id, HttpContext http, LeaveQueue useCase)
+    {
+        await useCase.ExecuteAsync(http.User.UserId(), id, http.RequestAborted);
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> Join(long id, HttpContext http, JoinQueue useCase, TimeProvider clock)

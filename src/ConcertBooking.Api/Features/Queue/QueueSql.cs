@@ -44,6 +44,11 @@ internal static class QueueSql
         WHERE "ConcertId" = @concertId AND "UserId" = @userId AND "Status" = 'Admitted'
         """;
 
+    private const string Leave = """
+        UPDATE "QueueEntries" SET "Status" = 'Finished', "EndedAt" = @now
+        WHERE "ConcertId" = @concertId AND "UserId" = @userId AND "Status" IN ('Waiting', 'Admitted')
+        """;
+
     private const string CloseQueue = """
         UPDATE "ConcertQueues" SET "ClosedAt" = @now WHERE "ConcertId" = @concertId AND "ClosedAt" IS NULL
         """;
@@ -103,6 +108,13 @@ internal static class QueueSql
     {
         await using var hold = db.Command(LockPreQueue).With("concertId", concertId);
         return await hold.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>The fan gives up their place or their turn; false when they had neither.</summary>
+    public static async Task<bool> LeaveQueueAsync(this BookingDbContext db, long concertId, long userId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var leave = db.Command(Leave).With("now", now).With("concertId", concertId).With("userId", userId);
+        return await leave.ExecuteNonQueryAsync(ct) > 0;
     }
 
     /// <summary>Ends an admitted fan's shopping turn (they paid or cancelled), so the next fan can be let in.</summary>
