@@ -33,7 +33,8 @@ public sealed class DropTally
 /// </summary>
 public sealed class DropFan(HttpClient http, string accessToken, long concertId, long[] seatIds, DropTally tally, int seed)
 {
-    private const int MaxSeatTries = 25;
+    private const int MaxSeatTries = 12;
+    private const int RandomTries = 3;
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", accessToken);
     private readonly Random _random = new(seed);
 
@@ -79,9 +80,20 @@ public sealed class DropFan(HttpClient http, string accessToken, long concertId,
     {
         var wanted = _random.Next(1, 5);
         var holds = new List<(long Id, long Amount)>();
+        var candidates = seatIds;
         for (var tries = 0; holds.Count < wanted && tries < MaxSeatTries; tries++)
         {
-            var seatId = seatIds[_random.Next(seatIds.Length)];
+            if (tries == RandomTries)
+            {
+                // Like a fan looking at the seat map once the first picks were taken: choose among the free seats.
+                candidates = await AvailableSeatsAsync(cancellationToken);
+                if (candidates.Length == 0)
+                {
+                    break;
+                }
+            }
+
+            var seatId = candidates[_random.Next(candidates.Length)];
             var started = Stopwatch.GetTimestamp();
             using var response = await SendAsync(HttpMethod.Post, "/api/reservations", new { concertId, seatId }, cancellationToken);
             tally.HoldMs.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -96,15 +108,21 @@ public sealed class DropFan(HttpClient http, string accessToken, long concertId,
             var problem = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!problem.Contains("seat-unavailable", StringComparison.Ordinal))
             {
-                // Sold out, the turn ended, or the limit: nothing more to try.
-                Interlocked.Increment(ref problem.Contains("ticket-limit-reached", StringComparison.Ordinal) ? ref tally.Errors : ref tally.GaveUp);
+                // Sold out or the turn ended: nothing more to try. The ticket limit cannot be met by 1–4 holds.
+                if (problem.Contains("ticket-limit-reached", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref tally.Errors);
+                }
+
                 break;
             }
         }
 
         if (holds.Count == 0)
         {
+            // Leaving ends the turn at once; otherwise the place would stay taken until the admission window ends.
             Interlocked.Increment(ref tally.GaveUp);
+            using var leave = await SendAsync(HttpMethod.Delete, $"/api/concerts/{concertId}/queue/me", null, cancellationToken);
             return;
         }
 
@@ -121,6 +139,13 @@ public sealed class DropFan(HttpClient http, string accessToken, long concertId,
                 : await SendAsync(HttpMethod.Delete, $"/api/reservations/{id}", null, cancellationToken);
             Interlocked.Increment(ref !response.IsSuccessStatusCode ? ref tally.Errors : ref pay ? ref tally.Payments : ref tally.Cancels);
         }
+    }
+
+    private async Task<long[]> AvailableSeatsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/concerts/{concertId}/seats?status=AVAILABLE", null, cancellationToken);
+        var seats = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return [.. seats.EnumerateArray().Select(s => s.GetProperty("id").GetInt64())];
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
