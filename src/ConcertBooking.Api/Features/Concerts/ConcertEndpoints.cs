@@ -121,8 +121,8 @@ public static class ConcertEndpoints
             request.BookingOpensAt!.Value,
             request.Sections!.Select(s => new SectionSpec(s.Name!, s.Rows!.Value, s.SeatsPerRow!.Value, s.Price!.Value)).ToList(),
             request.MaxTicketsPerFan,
-            ct,
-            request.Queue);
+            request.Queue,
+            ct);
         return TypedResults.Created($"/api/concerts/{created.Id}", created);
     }
 }

@@ -17,8 +17,8 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOpti
         DateTimeOffset bookingOpensAt,
         IReadOnlyList<SectionSpec> sections,
         int? maxTicketsPerFan,
-        CancellationToken cancellationToken,
-        QueueSettingsRequest? queueSettings = null)
+        QueueSettingsRequest? queueSettings,
+        CancellationToken cancellationToken)
     {
         var ticketLimit = maxTicketsPerFan ?? options.Value.MaxTicketsPerFan;
         ConcertQueue? queue = null;
