@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ConcertBooking.Infrastructure;
 
@@ -50,7 +49,7 @@ public static class PersistenceExtensions
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            db.UseNpgsql(WithAutoPrepare(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking")),
+            db.UseNpgsql(services.GetRequiredService<IConfiguration>().GetConnectionString("Booking"),
                 npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(MicrosecondTimestamps.Instance);
         }
@@ -60,22 +59,6 @@ public static class PersistenceExtensions
             db.UseSqlite($"Data Source={path}", sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
         }
-    }
-
-    /// <summary>
-    /// Statements a connection runs again and again (every hold's, every relay batch's) are prepared on the server
-    /// after a few uses, unless the connection string says otherwise (measured on the booking benchmark: the API
-    /// about 30 % faster on PostgreSQL; docs/benchmarks.md).
-    /// </summary>
-    public static string WithAutoPrepare(string? connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 64;
-        }
-
-        return builder.ConnectionString;
     }
 
     /// <summary>Has <see cref="DatabaseInitializer"/> create this context's tables at startup.</summary>

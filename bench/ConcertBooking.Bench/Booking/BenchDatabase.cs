@@ -126,8 +126,7 @@ public sealed class SqliteBenchDatabase(string path, string? directoryToDelete) 
 /// <summary>A PostgreSQL database. Fresh ones get a unique name on the configured server and are dropped at the end.</summary>
 public sealed class PostgresBenchDatabase(string connectionString, string? databaseToDrop) : BenchDatabase
 {
-    // Prepared statements, as the API's connections have them (PersistenceExtensions.WithAutoPrepare).
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(ConcertBooking.Infrastructure.PersistenceExtensions.WithAutoPrepare(connectionString));
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
     public override BenchProvider Provider => BenchProvider.Postgres;
 
