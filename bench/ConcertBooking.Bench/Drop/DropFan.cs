@@ -38,15 +38,30 @@ public sealed class DropFan(HttpClient http, string accessToken, long concertId,
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", accessToken);
     private readonly Random _random = new(seed);
 
+    /// <summary>False when the fan could not join (the queue closed at sell-out, or an error).</summary>
+    public bool Joined { get; private set; }
+
     public async Task JoinAsync(CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, $"/api/concerts/{concertId}/queue", null, cancellationToken);
-        Interlocked.Increment(ref response.IsSuccessStatusCode ? ref tally.Joined : ref tally.Errors);
+        Joined = response.IsSuccessStatusCode;
+        if (Joined)
+        {
+            Interlocked.Increment(ref tally.Joined);
+        }
+        else if ((await response.Content.ReadAsStringAsync(cancellationToken)).Contains("queue-closed", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref tally.Closed);
+        }
+        else
+        {
+            Interlocked.Increment(ref tally.Errors);
+        }
     }
 
     public async Task WaitAndShopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (Joined && !cancellationToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
             using var response = await SendAsync(HttpMethod.Get, $"/api/concerts/{concertId}/queue/me", null, cancellationToken);
