@@ -47,6 +47,9 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
             return QueueTicketDto.From(existing, queue, bookingOpensAt, now);
         }
 
+        // Everything that does not need the queue row comes first: the row's lock, taken next, serializes the joins
+        // of a concert (and its admission passes) on every process, so it is held only for the entry's insert.
+        await db.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now }, ct);
         var preQueue = now < bookingOpensAt && await db.HoldPreQueueAsync(concertId, ct);
         if (!preQueue)
         {
@@ -56,10 +59,7 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
         var entry = QueueEntry.Join(concertId, userId, preQueue ? null : await db.NextNumberAsync(concertId, ct), now);
         db.QueueEntries.Add(entry);
         await db.SaveChangesAsync(ct);
-        await db.AddToOutboxAsync(new QueueJoined(concertId, userId, preQueue) { OccurredAt = now }, ct);
-
-        var current = await db.ConcertQueues.AsNoTracking().FirstAsync(q => q.ConcertId == concertId, ct);
-        return QueueTicketDto.From(entry, current, bookingOpensAt, now);
+        return QueueTicketDto.From(entry, queue, bookingOpensAt, now);
     }
 }
 
