@@ -56,10 +56,15 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
             await db.DrawIfDueAsync(concertId, now, ct);
         }
 
-        var entry = QueueEntry.Join(concertId, userId, preQueue ? null : await db.NextNumberAsync(concertId, ct), now);
+        var number = preQueue ? (long?)null : await db.NextNumberAsync(concertId, ct);
+
+        // After opening a fan joined when their place was taken, under the queue row's lock: join times then follow
+        // place numbers even when concurrent requests started in another order. (The pre-queue's order is drawn.)
+        var joinedAt = preQueue ? now : RawSql.ToMicroseconds(clock.GetUtcNow());
+        var entry = QueueEntry.Join(concertId, userId, number, joinedAt);
         db.QueueEntries.Add(entry);
         await db.SaveChangesAsync(ct);
-        return QueueTicketDto.From(entry, queue, bookingOpensAt, now);
+        return QueueTicketDto.From(entry, queue, bookingOpensAt, joinedAt);
     }
 }
 
