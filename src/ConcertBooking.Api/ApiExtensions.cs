@@ -6,6 +6,7 @@ using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Api.Features.Balance;
 using ConcertBooking.Api.Features.Concerts;
 using ConcertBooking.Api.Features.Health;
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
@@ -54,6 +55,7 @@ public static class ApiExtensions
                     StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
                     StatusCodes.Status409Conflict => "conflict",
                     StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+                    StatusCodes.Status429TooManyRequests => "too-many-requests",
                     _ => "error",
                 });
             }
@@ -61,11 +63,21 @@ public static class ApiExtensions
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();
         services.AddBookingHealthChecks();
+        services.AddBookingRateLimits(builder.Configuration);
 
         services.AddScoped<IdempotentRequests>();
         services.AddScoped<SignIn>();
         services.AddScoped<ConcertQueries>();
         services.AddScoped<CreateConcert>();
+        services.AddScoped<UpdateConcert>();
+        services.AddScoped<JoinQueue>();
+        services.AddScoped<QueueQueries>();
+        services.AddScoped<LeaveQueue>();
+        services.AddScoped<AdmitFans>();
+        services.AddOptions<QueueOptions>()
+            .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddScoped<HoldSeat>();
         services.AddScoped<PayReservation>();
         services.AddScoped<CancelReservation>();
@@ -81,6 +93,7 @@ public static class ApiExtensions
             services.AddHostedService<HoldSweeper>();
             services.AddSingleton<IdempotencyPruner>();
             services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPruner>());
+            services.AddHostedService<QueueAdmitter>();
         }
 
         return builder;
@@ -100,6 +113,7 @@ public static class ApiExtensions
         app.UseKnownCharsetsOnly();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealth();
         app.MapKafkaAdmin();
@@ -114,6 +128,7 @@ public static class ApiExtensions
         app.MapAuth();
         app.MapConcerts();
         app.MapReservations();
+        app.MapQueue();
         app.MapBalance();
         app.MapNotificationEndpoints();
         app.MapRankingEndpoints();

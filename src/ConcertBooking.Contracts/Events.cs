@@ -45,3 +45,23 @@ public sealed record ConcertSoldOut(
 {
     protected override EventRoute Route => new(EventTypes.ConcertSoldOut, Topics.ConcertEvents, $"concert-{ConcertId}");
 }
+
+/// <summary>A fan joined a concert's waiting room; <see cref="PreQueue"/> when before booking opened (their place is
+/// drawn at the opening second).</summary>
+public sealed record QueueJoined(long ConcertId, long UserId, bool PreQueue) : IntegrationEvent
+{
+    protected override EventRoute Route => new(EventTypes.QueueJoined, Topics.ConcertEvents, $"concert-{ConcertId}");
+}
+
+/// <summary>A waiting fan was let in to shop until <see cref="AdmittedUntil"/>, after waiting
+/// <see cref="WaitedSeconds"/> since joining (or since booking opened, for the pre-queue).</summary>
+public sealed record FanAdmitted(long ConcertId, long UserId, long Number, double WaitedSeconds, DateTimeOffset AdmittedUntil) : IntegrationEvent
+{
+    protected override EventRoute Route => new(EventTypes.FanAdmitted, Topics.ConcertEvents, $"concert-{ConcertId}");
+}
+
+/// <summary>The waiting room closed because the concert sold out; <see cref="WaitingUserIds"/> were still waiting.</summary>
+public sealed record QueueClosed(long ConcertId, string ConcertName, IReadOnlyList<long> WaitingUserIds) : IntegrationEvent
+{
+    protected override EventRoute Route => new(EventTypes.QueueClosed, Topics.ConcertEvents, $"concert-{ConcertId}");
+}

@@ -12,6 +12,9 @@ namespace ConcertBooking.Contracts;
 [JsonDerivedType(typeof(ReservationExpired), EventTypes.ReservationExpired)]
 [JsonDerivedType(typeof(PaymentCompleted), EventTypes.PaymentCompleted)]
 [JsonDerivedType(typeof(ConcertSoldOut), EventTypes.ConcertSoldOut)]
+[JsonDerivedType(typeof(QueueJoined), EventTypes.QueueJoined)]
+[JsonDerivedType(typeof(FanAdmitted), EventTypes.FanAdmitted)]
+[JsonDerivedType(typeof(QueueClosed), EventTypes.QueueClosed)]
 public abstract record IntegrationEvent
 {
     public const string EventTypePropertyName = "eventType";
@@ -46,6 +49,9 @@ public static class EventTypes
     public const string ReservationExpired = "RESERVATION_EXPIRED";
     public const string PaymentCompleted = "PAYMENT_COMPLETED";
     public const string ConcertSoldOut = "CONCERT_SOLD_OUT";
+    public const string QueueJoined = "QUEUE_JOINED";
+    public const string FanAdmitted = "FAN_ADMITTED";
+    public const string QueueClosed = "QUEUE_CLOSED";
 }
 
 public static class Topics

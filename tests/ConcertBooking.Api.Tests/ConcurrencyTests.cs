@@ -49,7 +49,7 @@ public abstract class ConcurrencyTests(DatabaseProvider provider) : ProviderTest
         const int seatCount = 100;
         const int affordable = 37;
         const long price = 10_000;
-        var concert = await Api.CreateConcertAsync(seats: seatCount, price: price);
+        var concert = await Api.CreateConcertAsync(seats: seatCount, price: price, maxTicketsPerFan: seatCount);
         var seats = await Api.SeatsAsync(concert.Id);
         var fan = await Api.SignInAsync();
         var holds = await Task.WhenAll(seats.Select(s => fan.HeldAsync(concert.Id, s.Id)));

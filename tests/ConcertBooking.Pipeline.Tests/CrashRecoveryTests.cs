@@ -20,6 +20,8 @@ public sealed class CrashRecoveryTests : IDisposable
         _database = new BookingDatabaseFile(_dataDirectory);
     }
 
+    private const int FanCount = 8;
+
     [Fact]
     public async Task After_a_hard_kill_mid_load_every_committed_event_reaches_every_group_exactly_once()
     {
@@ -28,7 +30,8 @@ public sealed class CrashRecoveryTests : IDisposable
         using (var first = await ApiProcess.StartAsync(_dataDirectory, settings))
         {
             using var load = new CancellationTokenSource();
-            var fans = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => SignInAsync(first, $"crash-fan{i}@example.com")));
+            // Eight fans: each may own at most four seats of the demo concert (its ticket limit).
+            var fans = await Task.WhenAll(Enumerable.Range(1, FanCount).Select(i => SignInAsync(first, $"crash-fan{i}@example.com")));
             var workers = fans.Select((fan, i) => BookUntilKilledAsync(fan, seatOffset: i, load.Token)).ToArray();
 
             // Kill while requests are in flight and the relay and the groups are busy.
@@ -77,7 +80,7 @@ public sealed class CrashRecoveryTests : IDisposable
     /// <summary>Holds and pays seats of the 100-seat demo concert until the process dies under it.</summary>
     private static async Task BookUntilKilledAsync(HttpClient fan, int seatOffset, CancellationToken stop)
     {
-        for (var seat = 1 + seatOffset; seat <= 100 && !stop.IsCancellationRequested; seat += 4)
+        for (var seat = 1 + seatOffset; seat <= 100 && !stop.IsCancellationRequested; seat += FanCount)
         {
             try
             {

@@ -225,6 +225,7 @@ public sealed class RankingServiceTests : IDisposable
             startsAt = DateTimeOffset.UtcNow.AddDays(30),
             bookingOpensAt,
             sections = new[] { new { name = "Floor", rows = 1, seatsPerRow = seats, price = 10_000 } },
+            maxTicketsPerFan = seats,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();

@@ -50,7 +50,9 @@ public sealed class ApiHost : IAsyncDisposable
     public static bool IsDebugBuild =>
         typeof(ApiExtensions).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true;
 
-    public static async Task<ApiHost> StartAsync(BenchDatabase database, string logPath, CancellationToken cancellationToken)
+    /// <param name="settings">Further configuration keys for the API (e.g. a benchmark's rate limits).</param>
+    public static async Task<ApiHost> StartAsync(
+        BenchDatabase database, string logPath, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var apiDll = Path.Combine(AppContext.BaseDirectory, "ConcertBooking.Api.dll");
         if (!File.Exists(apiDll))
@@ -78,6 +80,11 @@ public sealed class ApiHost : IAsyncDisposable
             // allows only when told so.
             ["Auth:AllowInsecureDevTokens"] = "true",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in configuration)

@@ -31,6 +31,12 @@ public abstract class BenchDatabase : IAsyncDisposable
     /// </summary>
     public abstract bool SynchronousDriver { get; }
 
+    /// <summary>A fresh database with the product's default durability (SQLite <c>synchronous=FULL</c>).</summary>
+    public static Task<BenchDatabase> CreateFreshAsync(BenchProvider provider, CancellationToken cancellationToken) =>
+        provider == BenchProvider.Sqlite
+            ? Task.FromResult<BenchDatabase>(SqliteBenchDatabase.CreateFresh(SqliteSynchronous.Full))
+            : PostgresBenchDatabase.CreateFreshAsync(cancellationToken);
+
     public static Task<BenchDatabase> CreateFreshAsync(BookingSettings settings, CancellationToken cancellationToken) =>
         settings.Provider == BenchProvider.Sqlite
             ? Task.FromResult<BenchDatabase>(SqliteBenchDatabase.CreateFresh(settings.Synchronous))

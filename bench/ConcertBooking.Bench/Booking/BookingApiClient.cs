@@ -26,6 +26,8 @@ public sealed class BookingApiClient(HttpClient http)
     }
 
     /// <summary>Creates a concert on sale since an hour ago with exactly <paramref name="seats"/> seats.</summary>
+    /// <summary>Creates an on-sale concert whose ticket limit is the whole hall: each benchmark client is one fan holding
+    /// seat after seat, and the limit's check still runs on every hold.</summary>
     public async Task<ConcertDto> CreateConcertAsync(string adminToken, string name, int seats, CancellationToken cancellationToken)
     {
         List<SectionRequest> sections = [new("Floor", seats / SeatsPerRow, SeatsPerRow, 99_000)];
@@ -38,7 +40,8 @@ public sealed class BookingApiClient(HttpClient http)
         var now = DateTimeOffset.UtcNow;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/concerts")
         {
-            Content = JsonContent.Create(new CreateConcertRequest(name, "Benchmark Arena", now.AddDays(30), now, sections), options: Json),
+            Content = JsonContent.Create(new CreateConcertRequest(name, "Benchmark Arena", now.AddDays(30), now, sections,
+                MaxTicketsPerFan: seats), options: Json),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using var response = await http.SendAsync(request, cancellationToken);

@@ -40,7 +40,7 @@ public sealed record BookingSettings(
           --clients N                 Concurrent clients (default 64).
           --duration T                Measured time per phase, e.g. 20s, 1m (default 20s).
           --warmup T                  Unmeasured load before each phase (default 3s).
-          --seats N                   Seats of the concert the API phase holds (default 20000).
+          --seats N                   Seats of the concert the API phase holds (default 100000, like the raw phase).
           --raw-seats N               Seats of the concert the raw ADO.NET phase holds (default 100000, the maximum).
           --max-fill F                Stop a phase early once this fraction of its seats is held (default 0.5): random
                                       picks in a nearly full hall measure conflicts, not holds.
@@ -60,7 +60,7 @@ public sealed record BookingSettings(
         var clients = options.Int("clients", TargetClients, 1, 1024);
         var duration = options.Duration("duration", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         var warmup = options.Duration("warmup", TimeSpan.FromSeconds(3), TimeSpan.Zero, TimeSpan.FromMinutes(10));
-        var seats = options.Int("seats", 20_000, 100, Concert.MaxSeats);
+        var seats = options.Int("seats", Concert.MaxSeats, 100, Concert.MaxSeats);
         var rawSeats = options.Int("raw-seats", Concert.MaxSeats, 100, Concert.MaxSeats);
         var maxFill = options.Double("max-fill", 0.5, 0.01, 1.0);
         var raw = options.String("raw") switch

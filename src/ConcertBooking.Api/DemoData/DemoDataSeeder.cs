@@ -46,14 +46,20 @@ internal sealed class DemoDataSeeder(
         await create.ExecuteAsync(
             "IU: The Golden Hour", "Olympic Gymnastics Arena, Seoul", today.AddDays(30).AddHours(10), now,
             [new("VIP", 2, 10, 165_000), new("R", 4, 10, 132_000), new("S", 4, 10, 99_000)],
+            maxTicketsPerFan: null,
+            queueSettings: null,
             cancellationToken);
         await create.ExecuteAsync(
             "Jazz Night at Club Evans", "Club Evans, Hongdae", today.AddDays(7).AddHours(11), now,
             [new("Floor", 1, 4, 45_000)],
+            maxTicketsPerFan: null,
+            queueSettings: null,
             cancellationToken);
         await create.ExecuteAsync(
             "BTS: Yet To Come", "Busan Asiad Main Stadium", today.AddDays(90).AddHours(9), today.AddDays(7).AddHours(11),
             [new("VIP", 5, 20, 220_000), new("R", 10, 20, 154_000)],
+            maxTicketsPerFan: null,
+            queueSettings: null,
             cancellationToken);
 
         foreach (var (email, name, points) in Fans)

@@ -51,6 +51,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return false;
         }
 
+        if (exception is BookingException { Error.Extensions: { } extensions })
+        {
+            foreach (var (name, value) in extensions)
+            {
+                problem.Extensions[name] = value;
+            }
+        }
+
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

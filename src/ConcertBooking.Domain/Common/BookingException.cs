@@ -9,7 +9,8 @@ public enum ErrorKind
 }
 
 /// <summary>A broken business rule, with a stable slug that clients can switch on.</summary>
-public sealed record BookingError(ErrorKind Kind, string Type, string Title, string Detail);
+/// <param name="Extensions">Further members of the problem response (e.g. a fan's place in the queue).</param>
+public sealed record BookingError(ErrorKind Kind, string Type, string Title, string Detail, IReadOnlyDictionary<string, object?>? Extensions = null);
 
 public sealed class BookingException(BookingError error) : Exception(error.Detail)
 {
@@ -46,6 +47,10 @@ public static class BookingErrors
     public static BookingException InsufficientBalance(long balance, long amount) =>
         new(new(ErrorKind.Conflict, "insufficient-balance", "Insufficient balance",
             $"The balance is {balance} KRW; {amount} KRW is needed."));
+
+    public static BookingException TicketLimitReached(long concertId, int limit) =>
+        new(new(ErrorKind.Conflict, "ticket-limit-reached", "Ticket limit reached",
+            $"A fan may hold or own at most {limit} seats of concert {concertId}; pay for or cancel one first."));
 
     public static BookingException EmailTaken(string email) =>
         new(new(ErrorKind.Conflict, "email-taken", "Email taken", $"{email} is already registered."));

@@ -1,6 +1,7 @@
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Domain.Payments;
+using ConcertBooking.Domain.Queues;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Domain.Users;
 using ConcertBooking.Infrastructure.Idempotency;
@@ -21,6 +22,14 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
     public DbSet<Reservation> Reservations => Set<Reservation>();
 
     public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<ConcertSalesPolicy> ConcertSalesPolicies => Set<ConcertSalesPolicy>();
+
+    public DbSet<FanTicketCount> FanTicketCounts => Set<FanTicketCount>();
+
+    public DbSet<ConcertQueue> ConcertQueues => Set<ConcertQueue>();
+
+    public DbSet<QueueEntry> QueueEntries => Set<QueueEntry>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Persistence;
@@ -25,11 +26,23 @@ public sealed class BookingApi : WebApplicationFactory<Program>
 
     private readonly TestDatabase _database;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private bool _ownsDatabase = true;
 
     private BookingApi(TestDatabase database, IReadOnlyDictionary<string, string?>? settings)
     {
         _database = database;
         _settings = settings ?? new Dictionary<string, string?>();
+    }
+
+    /// <summary>A second API on this one's database (another process of a deployment, or this one restarted), at the
+    /// same clock time. It takes over the database: disposing this API no longer drops it, disposing the sibling does.</summary>
+    public BookingApi Sibling()
+    {
+        var sibling = new BookingApi(_database, _settings);
+        sibling.Clock.SetUtcNow(Clock.GetUtcNow());
+        sibling.StartServer();
+        _ownsDatabase = false;
+        return sibling;
     }
 
     /// <summary>Starts at the current whole second, so the times tests compare are easy to read (sub-microsecond
@@ -58,7 +71,10 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -84,6 +100,7 @@ public sealed class BookingApi : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.Remove(services.Single(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType == typeof(HoldSweeper)));
+            services.Remove(services.Single(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType == typeof(QueueAdmitter)));
 
             // Tokens are issued on the injected clock, but the JWT handler checks their lifetime against the system
             // clock; once a test has advanced time past the allowed skew, new tokens would not be valid yet.
@@ -110,8 +127,9 @@ public sealed class BookingApi : WebApplicationFactory<Program>
 
     public Task<Fan> AdminAsync() => SignInAsync(AdminEmail, "Box Office");
 
-    /// <summary>Creates a concert through the admin API; it is on sale at once unless <paramref name="bookingOpensIn"/> says otherwise.</summary>
-    public async Task<ConcertBody> CreateConcertAsync(int seats, long price = 45_000, TimeSpan? bookingOpensIn = null)
+    /// <summary>Creates a concert through the admin API; it is on sale unless <paramref name="bookingOpensIn"/> says otherwise.</summary>
+    public async Task<ConcertBody> CreateConcertAsync(
+        int seats, long price = 45_000, TimeSpan? bookingOpensIn = null, int? maxTicketsPerFan = null, object? queue = null)
     {
         var admin = await AdminAsync();
         var now = Clock.GetUtcNow();
@@ -122,6 +140,8 @@ public sealed class BookingApi : WebApplicationFactory<Program>
             startsAt = now.AddDays(30),
             bookingOpensAt = now + (bookingOpensIn ?? TimeSpan.Zero),
             sections = new[] { new { name = "Floor", rows = 1, seatsPerRow = seats, price } },
+            maxTicketsPerFan,
+            queue,
         });
         return await response.ReadAsync<ConcertBody>(System.Net.HttpStatusCode.Created);
     }
@@ -140,6 +160,13 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<BookingDbContext>());
+    }
+
+    /// <summary>One admission pass of the waiting rooms, as the background service would run it.</summary>
+    public async Task<int> AdmitAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AdmitFans>().ExecuteAsync(CancellationToken.None);
     }
 
     /// <summary>One pass of the hold sweeper, as the background service would run it.</summary>

@@ -13,7 +13,11 @@ public sealed record ConcertBody(
     int TotalSeats,
     int AvailableSeats,
     string Status,
-    DateTimeOffset? SoldOutAt);
+    DateTimeOffset? SoldOutAt,
+    int MaxTicketsPerFan,
+    QueueSettingsBody? Queue = null);
+
+public sealed record QueueSettingsBody(bool Enabled, DateTimeOffset OpensAt, TimeSpan AdmissionWindow, int MaxActiveShoppers, DateTimeOffset? ClosedAt);
 
 public sealed record SeatBody(long Id, string Label, string Section, long Price, string Status);
 

@@ -16,6 +16,9 @@ internal static class Booking
             startsAt = DateTimeOffset.UtcNow.AddDays(30),
             bookingOpensAt = DateTimeOffset.UtcNow,
             sections = new[] { new { name = "Floor", rows = 1, seatsPerRow = seats, price = 10_000 } },
+
+            // These tests follow events, not fans: one test fan may buy the whole hall.
+            maxTicketsPerFan = seats,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var concertId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Http;
 using ConcertBooking.Web;
 using ConcertBooking.Domain.Users;
 using ConcertBooking.Infrastructure.Persistence;
@@ -33,7 +34,8 @@ public static class AuthEndpoints
         app.MapPost("/api/auth/token", IssueToken)
             .WithTags("Auth")
             .WithSummary("Signs in (creating the fan on first use) and returns a bearer token. Demo mode only: the email is trimmed, NFKC-folded and lower-cased, and must be a plain ASCII address.")
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Tokens);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Domain.Concerts;
 
 namespace ConcertBooking.Api.Features.Concerts;
@@ -11,7 +12,9 @@ public sealed record ConcertDto(
     int TotalSeats,
     int AvailableSeats,
     ConcertStatus Status,
-    DateTimeOffset? SoldOutAt);
+    DateTimeOffset? SoldOutAt,
+    int MaxTicketsPerFan,
+    QueueSettingsDto? Queue = null);
 
 public sealed record SeatDto(long Id, string Label, string Section, long Price, SeatStatus Status);
 
@@ -22,4 +25,9 @@ public sealed record CreateConcertRequest(
     string? Venue,
     DateTimeOffset? StartsAt,
     DateTimeOffset? BookingOpensAt,
-    List<SectionRequest>? Sections);
+    List<SectionRequest>? Sections,
+    int? MaxTicketsPerFan = null,
+    QueueSettingsRequest? Queue = null);
+
+/// <summary>The box office's changes to a concert's sales rules; absent fields stay as they are.</summary>
+public sealed record UpdateConcertRequest(int? MaxTicketsPerFan, QueueSettingsRequest? Queue);

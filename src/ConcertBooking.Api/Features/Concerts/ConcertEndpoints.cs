@@ -20,7 +20,26 @@ public static class ConcertEndpoints
             .WithTags("Admin")
             .WithSummary("Creates a concert with its seats (admin).")
             .RequireAuthorization(Caller.AdminPolicy);
+        app.MapPatch("/api/admin/concerts/{id:long}", Update)
+            .WithTags("Admin")
+            .WithSummary("Changes a concert's sales rules: maxTicketsPerFan and the waiting room (queue) (admin).")
+            .RequireAuthorization(Caller.AdminPolicy);
         return app;
+    }
+
+    private static async Task<IResult> Update(long id, UpdateConcertRequest request, UpdateConcert useCase, CancellationToken ct)
+    {
+        var errors = new Validation();
+        RequireTicketLimit(errors, request.MaxTicketsPerFan);
+        return errors.HasErrors ? errors.ToProblem() : TypedResults.Ok(await useCase.ExecuteAsync(id, request, ct));
+    }
+
+    private static void RequireTicketLimit(Validation errors, int? maxTicketsPerFan)
+    {
+        if (maxTicketsPerFan is < 1 or > ConcertSalesPolicy.HighestMaxTicketsPerFan)
+        {
+            errors.Add("maxTicketsPerFan", $"maxTicketsPerFan must be between 1 and {ConcertSalesPolicy.HighestMaxTicketsPerFan}.");
+        }
     }
 
     private static async Task<IResult> GetSeats(long id, string? status, ConcertQueries queries, CancellationToken ct)
@@ -89,6 +108,7 @@ public static class ConcertEndpoints
             }
         }
 
+        RequireTicketLimit(errors, request.MaxTicketsPerFan);
         if (errors.HasErrors)
         {
             return errors.ToProblem();
@@ -100,6 +120,8 @@ public static class ConcertEndpoints
             request.StartsAt!.Value,
             request.BookingOpensAt!.Value,
             request.Sections!.Select(s => new SectionSpec(s.Name!, s.Rows!.Value, s.SeatsPerRow!.Value, s.Price!.Value)).ToList(),
+            request.MaxTicketsPerFan,
+            request.Queue,
             ct);
         return TypedResults.Created($"/api/concerts/{created.Id}", created);
     }

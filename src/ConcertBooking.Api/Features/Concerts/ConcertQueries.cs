@@ -1,18 +1,22 @@
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Api.Features.Queue;
+using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Domain.Queues;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Api.Features.Concerts;
 
-public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock)
+public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock, IOptions<BookingOptions> options)
 {
     public async Task<List<ConcertDto>> ListAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var rows = await Project(db.Concerts.AsNoTracking().OrderBy(c => c.StartsAt).ThenBy(c => c.Id), now)
             .ToListAsync(cancellationToken);
-        return rows.Select(r => r.ToDto(now)).ToList();
+        return rows.Select(r => r.ToDto(now, options.Value.MaxTicketsPerFan)).ToList();
     }
 
     public async Task<ConcertDto> GetAsync(long id, CancellationToken cancellationToken)
@@ -20,7 +24,7 @@ public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var row = await Project(db.Concerts.AsNoTracking().Where(c => c.Id == id), now).FirstOrDefaultAsync(cancellationToken)
             ?? throw BookingErrors.NotFound("Concert", id);
-        return row.ToDto(now);
+        return row.ToDto(now, options.Value.MaxTicketsPerFan);
     }
 
     public async Task<List<SeatDto>> SeatsAsync(long concertId, SeatStatus? status, CancellationToken cancellationToken)
@@ -50,11 +54,13 @@ public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock)
         concerts.Select(c => new ConcertRow(
             c,
             db.Seats.Count(s => s.ConcertId == c.Id
-                && (s.Status == SeatStatus.Available || (s.Status == SeatStatus.Held && s.HeldUntil <= now)))));
+                && (s.Status == SeatStatus.Available || (s.Status == SeatStatus.Held && s.HeldUntil <= now))),
+            db.ConcertSalesPolicies.Where(p => p.ConcertId == c.Id).Select(p => (int?)p.MaxTicketsPerFan).FirstOrDefault(),
+            db.ConcertQueues.FirstOrDefault(q => q.ConcertId == c.Id)));
 
-    private sealed record ConcertRow(Concert Concert, int AvailableSeats)
+    private sealed record ConcertRow(Concert Concert, int AvailableSeats, int? MaxTicketsPerFan, ConcertQueue? Queue)
     {
-        public ConcertDto ToDto(DateTimeOffset now) => new(
+        public ConcertDto ToDto(DateTimeOffset now, int defaultMaxTicketsPerFan) => new(
             Concert.Id,
             Concert.Name,
             Concert.Venue,
@@ -63,6 +69,8 @@ public sealed class ConcertQueries(BookingDbContext db, TimeProvider clock)
             Concert.TotalSeats,
             AvailableSeats,
             Concert.StatusAt(now),
-            Concert.SoldOutAt);
+            Concert.SoldOutAt,
+            MaxTicketsPerFan ?? defaultMaxTicketsPerFan,
+            QueueSettingsDto.From(Queue));
     }
 }

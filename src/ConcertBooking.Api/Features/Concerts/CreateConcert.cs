@@ -1,10 +1,14 @@
 using ConcertBooking.Domain.Concerts;
+using ConcertBooking.Api.Features.Queue;
+using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Domain.Queues;
 using ConcertBooking.Infrastructure.Persistence;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Api.Features.Concerts;
 
 /// <summary>Creates a concert and all its seats in one transaction.</summary>
-public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogger<CreateConcert> logger)
+public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, IOptions<BookingOptions> options, ILogger<CreateConcert> logger)
 {
     public async Task<ConcertDto> ExecuteAsync(
         string name,
@@ -12,8 +16,12 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
         DateTimeOffset startsAt,
         DateTimeOffset bookingOpensAt,
         IReadOnlyList<SectionSpec> sections,
+        int? maxTicketsPerFan,
+        QueueSettingsRequest? queueSettings,
         CancellationToken cancellationToken)
     {
+        var ticketLimit = maxTicketsPerFan ?? options.Value.MaxTicketsPerFan;
+        ConcertQueue? queue = null;
         var now = clock.GetUtcNow();
         var (concert, seats) = Concert.Create(name, venue, startsAt.ToUniversalTime(), bookingOpensAt.ToUniversalTime(), sections, now);
 
@@ -26,6 +34,16 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
                 {
                     db.Concerts.Add(concert);
                     db.Seats.AddRange(seats);
+                    await db.SaveChangesAsync(ct);
+                    db.ConcertSalesPolicies.Add(ConcertSalesPolicy.For(concert.Id, ticketLimit));
+                    if (queueSettings is not null)
+                    {
+                        queue = ConcertQueue.For(concert.Id, concert.BookingOpensAt);
+                        queue.Configure(queueSettings.Enabled ?? true, queueSettings.OpensAt?.ToUniversalTime(),
+                            queueSettings.AdmissionWindow, queueSettings.MaxActiveShoppers, concert.BookingOpensAt);
+                        db.ConcertQueues.Add(queue);
+                    }
+
                     return await db.SaveChangesAsync(ct);
                 },
                 cancellationToken);
@@ -38,6 +56,6 @@ public sealed class CreateConcert(BookingDbContext db, TimeProvider clock, ILogg
         logger.LogInformation("Created concert {ConcertId} {ConcertName} with {SeatCount} seats", concert.Id, concert.Name, seats.Count);
         return new ConcertDto(
             concert.Id, concert.Name, concert.Venue, concert.StartsAt, concert.BookingOpensAt,
-            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt);
+            concert.TotalSeats, seats.Count, concert.StatusAt(now), concert.SoldOutAt, ticketLimit, QueueSettingsDto.From(queue));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ConcertBooking.Domain.Concerts;
 
 namespace ConcertBooking.Api.Features.Reservations;
 
@@ -13,6 +14,10 @@ public sealed class BookingOptions
     /// <summary>How often lapsed holds are released in the background.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Seats one fan may hold or own per concert, for concerts created without their own limit.</summary>
+    [Range(1, ConcertSalesPolicy.HighestMaxTicketsPerFan)]
+    public int MaxTicketsPerFan { get; set; } = ConcertSalesPolicy.DefaultMaxTicketsPerFan;
 
     /// <summary>Seed demo concerts and fans on first start.</summary>
     public bool DemoData { get; set; } = true;

@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,9 @@ public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
                 {
                     throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
                 }
+
+                await db.ReturnAsync(userId, reservation.ConcertId, ct);
+                await db.FinishTurnAsync(reservation.ConcertId, userId, now, ct);
 
                 return true;
             },

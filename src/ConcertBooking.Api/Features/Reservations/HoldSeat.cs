@@ -1,52 +1,143 @@
+using ConcertBooking.Api.Features.Queue;
+using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Common;
-using ConcertBooking.Domain.Concerts;
 using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Infrastructure.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Api.Features.Reservations;
 
 /// <summary>
-/// Holds a seat for the caller. The seat row's version makes the hold a conditional update and a partial unique
-/// index admits one active reservation per seat, so two holds of one seat never both commit, on any number of
-/// API processes.
+/// Holds a seat for the caller in one short transaction of plain statements: the seat's conditional update (only an
+/// AVAILABLE seat of an open concert changes), the fan's ticket count (only below the concert's limit), the
+/// reservation insert and its RESERVATION_CREATED outbox row. The conditional update and a partial unique index
+/// (one active reservation per seat) keep two holds of one seat from both committing, on any number of API
+/// processes. Nothing is read before writing; only a refused hold reads, to say why.
 /// </summary>
 public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<BookingOptions> options)
 {
+    // The seat is found by its primary key alone and its concert compared afterwards: with "ConcertId" in the WHERE,
+    // PostgreSQL may pick the (ConcertId, Status) index while a new hall's statistics are stale, and walk every free
+    // seat of the concert (measured: 19 ms a hold at 100,000 seats).
+    private const string TakeSeat = """
+        UPDATE "Seats" SET "Status" = 'Held', "HeldUntil" = @heldUntil, "Version" = "Version" + 1
+        WHERE "Id" = @seatId AND "Status" = 'Available'
+          AND EXISTS (SELECT 1 FROM "Concerts" c WHERE c."Id" = @concertId AND c."BookingOpensAt" <= @now AND c."SoldOutAt" IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM "ConcertQueues" q WHERE q."ConcertId" = @concertId AND q."Enabled" AND q."ClosedAt" IS NULL
+              AND NOT EXISTS (SELECT 1 FROM "QueueEntries" e WHERE e."ConcertId" = @concertId AND e."UserId" = @userId
+                              AND e."Status" = 'Admitted' AND e."AdmittedUntil" > @now))
+        RETURNING "Price", (SELECT c."Name" FROM "Concerts" c WHERE c."Id" = @concertId), "ConcertId"
+        """;
+
+    private const string InsertReservation = """
+        INSERT INTO "Reservations" ("UserId", "ConcertId", "SeatId", "Amount", "Status", "CreatedAt", "ExpiresAt", "Version")
+        SELECT @userId, @concertId, @seatId, @amount, 'Held', @now, @expiresAt, 0 WHERE EXISTS (SELECT 1 FROM "Users" WHERE "Id" = @userId)
+        RETURNING "Id", (SELECT u."Email" FROM "Users" u WHERE u."Id" = @userId)
+        """;
+
     public Task<ReservationDto> ExecuteAsync(long userId, long concertId, long seatId, CancellationToken cancellationToken) =>
         db.InTransactionAsync(
             async ct =>
             {
-                var now = clock.GetUtcNow();
-                var concert = await db.Concerts.FirstOrDefaultAsync(c => c.Id == concertId, ct)
-                    ?? throw BookingErrors.NotFound("Concert", concertId);
-                var seat = await db.Seats.FirstOrDefaultAsync(s => s.Id == seatId && s.ConcertId == concertId, ct)
-                    ?? throw BookingErrors.NotFound("Seat", seatId);
-                var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct)
-                    ?? throw BookingErrors.NotFound("User", userId);
+                var now = RawSql.ToMicroseconds(clock.GetUtcNow());
+                var expiresAt = now + options.Value.HoldDuration;
+                var (price, concertName) = await TakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct);
+                await TakeTicketAsync(userId, concertId, now, ct);
 
-                if (seat.Status == SeatStatus.Held && seat.StatusAt(now) == SeatStatus.Available)
+                long reservationId;
+                string email;
+                await using (var insert = db.Command(InsertReservation)
+                    .With("userId", userId).With("concertId", concertId).With("seatId", seatId)
+                    .With("amount", price).With("now", now).With("expiresAt", expiresAt))
                 {
-                    // The previous hold lapsed and the sweeper has not caught it yet: expire it in this transaction.
-                    var lapsed = await db.Reservations
-                        .Where(r => r.SeatId == seatId && r.Status == ReservationStatus.Held)
-                        .ToListAsync(ct);
-                    lapsed.ForEach(r => r.Expire(seat, now));
+                    await using var reader = await insert.ExecuteReaderAsync(ct);
+                    if (!await reader.ReadAsync(ct))
+                    {
+                        throw BookingErrors.NotFound("User", userId);
+                    }
+
+                    (reservationId, email) = (reader.GetInt64(0), reader.GetString(1));
                 }
 
-                var reservation = Reservation.Hold(user, concert, seat, options.Value.HoldDuration, now);
-                db.Reservations.Add(reservation);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation())
-                {
-                    throw BookingErrors.SeatUnavailable(seatId);
-                }
-
-                return ReservationDto.From(reservation, now);
+                await db.AddToOutboxAsync(
+                    new ReservationCreated(reservationId, userId, concertId, seatId, price, email, concertName) { OccurredAt = now, ExpiresAt = expiresAt }, ct);
+                return new ReservationDto(reservationId, concertId, seatId, userId, price, ReservationStatus.Held, now, expiresAt);
             },
             cancellationToken);
+
+    private async Task<(long Price, string ConcertName)> TakeSeatAsync(
+        long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        if (await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } taken)
+        {
+            return taken;
+        }
+
+        // The seat's previous hold may have lapsed without the sweeper having released it yet.
+        if (await db.ExpireForSeatAsync(seatId, now, ct) > 0 && await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } freed)
+        {
+            return freed;
+        }
+
+        throw await WhyRefusedAsync(userId, concertId, seatId, now, ct);
+    }
+
+    private async Task<(long, string)?> TryTakeSeatAsync(
+        long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        await using var update = db.Command(TakeSeat)
+            .With("heldUntil", expiresAt).With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId);
+        await using var reader = await update.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        // A seat of another concert: the caller's transaction rolls the update back.
+        return reader.GetInt64(2) == concertId ? (reader.GetInt64(0), reader.GetString(1)) : throw BookingErrors.NotFound("Seat", seatId);
+    }
+
+    private async Task TakeTicketAsync(long userId, long concertId, DateTimeOffset now, CancellationToken ct)
+    {
+        var defaultLimit = options.Value.MaxTicketsPerFan;
+        if (await db.TryTakeAsync(userId, concertId, defaultLimit, ct))
+        {
+            return;
+        }
+
+        // Holds of the fan's that lapsed a moment ago no longer count once expired.
+        if (await db.ExpireForFanAsync(userId, concertId, now, ct) > 0 && await db.TryTakeAsync(userId, concertId, defaultLimit, ct))
+        {
+            return;
+        }
+
+        throw BookingErrors.TicketLimitReached(concertId, await db.LimitAsync(concertId, defaultLimit, ct));
+    }
+
+    private async Task<BookingException> WhyRefusedAsync(long userId, long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
+    {
+        var concert = await db.Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concertId, ct);
+        if (concert is null)
+        {
+            return BookingErrors.NotFound("Concert", concertId);
+        }
+
+        if (!await db.Seats.AsNoTracking().AnyAsync(s => s.Id == seatId && s.ConcertId == concertId, ct))
+        {
+            return BookingErrors.NotFound("Seat", seatId);
+        }
+
+        try
+        {
+            concert.EnsureOpenForBooking(seatId, now);
+        }
+        catch (BookingException closed)
+        {
+            return closed;
+        }
+
+        return await QueueAdmission.RefusalAsync(db, userId, concertId, now, ct) ?? BookingErrors.SeatUnavailable(seatId);
+    }
 }

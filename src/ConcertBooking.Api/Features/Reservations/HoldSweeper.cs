@@ -40,6 +40,7 @@ public sealed class ExpireLapsedHolds(BookingDbContext db, TimeProvider clock, I
                         var seat = await db.Seats.FirstAsync(s => s.Id == reservation.SeatId, ct);
                         reservation.Expire(seat, now);
                         await db.SaveChangesAsync(ct);
+                        await db.ReturnAsync(reservation.UserId, reservation.ConcertId, ct);
                         return 1;
                     },
                     cancellationToken);

@@ -1,60 +1,133 @@
+using ConcertBooking.Api.Features.Queue;
+using ConcertBooking.Contracts;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Payments;
-using ConcertBooking.Domain.Reservations;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Infrastructure.Sql;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Api.Features.Reservations;
 
 /// <summary>
-/// Pays a held reservation from the points balance: debits the balance, confirms the reservation, sells the seat
-/// and, for the concert's last seat, marks it sold out, all in one transaction with their events.
+/// Pays a held reservation from the points balance in one transaction of conditional statements: the reservation
+/// turns CONFIRMED only if it is the caller's, HELD and not lapsed; the balance is debited only if it covers the
+/// amount; the seat is sold; the concert's sold count rises and the payment that sells its last seat marks it sold
+/// out; PAYMENT_COMPLETED (and CONCERT_SOLD_OUT) go into the outbox. Only a refused payment reads, to say why.
 /// </summary>
 public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
 {
+    private const string Confirm = """
+        UPDATE "Reservations" SET "Status" = 'Confirmed', "ConfirmedAt" = @now, "Version" = "Version" + 1
+        WHERE "Id" = @reservationId AND "UserId" = @userId AND "Status" = 'Held' AND "ExpiresAt" > @now
+        RETURNING "SeatId", "ConcertId", "Amount"
+        """;
+
+    // Concurrent payments from one balance serialize on the user row and each re-checks the balance it finds.
+    private const string Debit = """
+        UPDATE "Users" SET "Balance" = "Balance" - @amount WHERE "Id" = @userId AND "Balance" >= @amount
+        """;
+
+    private const string SellSeat = """
+        UPDATE "Seats" SET "Status" = 'Sold', "HeldUntil" = NULL, "Version" = "Version" + 1 WHERE "Id" = @seatId
+        """;
+
+    private const string InsertPayment = """
+        INSERT INTO "Payments" ("ReservationId", "UserId", "Amount", "Method", "Status", "PaidAt")
+        VALUES (@reservationId, @userId, @amount, @method, 'Completed', @now)
+        RETURNING "Id"
+        """;
+
+    // Under the row lock this update takes, exactly one payment sees the last seat sold.
+    private const string CountSale = """
+        UPDATE "Concerts" SET "SoldSeats" = "SoldSeats" + 1 WHERE "Id" = @concertId
+        RETURNING "SoldSeats", "TotalSeats", "SoldOutAt", "Name", "BookingOpensAt"
+        """;
+
+    private const string MarkSoldOut = """
+        UPDATE "Concerts" SET "SoldOutAt" = @now WHERE "Id" = @concertId AND "SoldOutAt" IS NULL
+        """;
+
     public Task<PaymentDto> ExecuteAsync(long userId, long reservationId, PaymentMethod method, CancellationToken cancellationToken) =>
         db.InTransactionAsync(
             async ct =>
             {
-                var now = clock.GetUtcNow();
-                var reservation = await db.FindForOwnerAsync(reservationId, userId, ct);
+                var now = RawSql.ToMicroseconds(clock.GetUtcNow());
+                var (seatId, concertId, amount) = await ConfirmAsync(userId, reservationId, now, ct);
 
-                reservation.EnsureHeld(now);
-                var seat = await db.Seats.FirstAsync(s => s.Id == reservation.SeatId, ct);
-
-                // One conditional update: concurrent payments from one balance serialize on the user row and each
-                // re-checks the balance it finds, so it can never go below zero.
-                var debited = await db.Users
-                    .Where(u => u.Id == userId && u.Balance >= reservation.Amount)
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.Balance, x => x.Balance - reservation.Amount), ct);
-                if (debited == 0)
+                await using (var debit = db.Command(Debit).With("amount", amount).With("userId", userId))
                 {
-                    var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
-                    throw BookingErrors.InsufficientBalance(balance, reservation.Amount);
+                    if (await debit.ExecuteNonQueryAsync(ct) == 0)
+                    {
+                        var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
+                        throw BookingErrors.InsufficientBalance(balance, amount);
+                    }
                 }
 
-                var payment = Payment.Pay(reservation, seat, method, now);
-                db.Payments.Add(payment);
-                try
+                await using (var sell = db.Command(SellSeat).With("seatId", seatId))
                 {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation())
-                {
-                    // Paid, cancelled or expired by someone else between our read and our write.
-                    throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
+                    await sell.ExecuteNonQueryAsync(ct);
                 }
 
-                await db.Concerts
-                    .Where(c => c.Id == reservation.ConcertId)
-                    .ExecuteUpdateAsync(c => c.SetProperty(x => x.SoldSeats, x => x.SoldSeats + 1), ct);
+                long paymentId;
+                await using (var insert = db.Command(InsertPayment)
+                    .With("reservationId", reservationId).With("userId", userId).With("amount", amount).With("method", method).With("now", now))
+                {
+                    paymentId = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+                }
 
-                // Read after our increment: under the row lock it holds, exactly one payment sees the last seat sold.
-                var concert = await db.Concerts.FirstAsync(c => c.Id == reservation.ConcertId, ct);
-                concert.MarkSoldOutIfFull(now);
-                await db.SaveChangesAsync(ct);
-
-                return new PaymentDto(payment.Id, reservation.Id, payment.Amount, payment.Method, payment.Status, payment.PaidAt);
+                await db.AddToOutboxAsync(
+                    new PaymentCompleted(paymentId, reservationId, userId, amount, method.ToString().ToUpperInvariant()) { OccurredAt = now }, ct);
+                await db.FinishTurnAsync(concertId, userId, now, ct);
+                await CountSaleAsync(concertId, now, ct);
+                return new PaymentDto(paymentId, reservationId, amount, method, PaymentStatus.Completed, now);
             },
             cancellationToken);
+
+    private async Task<(long SeatId, long ConcertId, long Amount)> ConfirmAsync(long userId, long reservationId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using (var confirm = db.Command(Confirm).With("reservationId", reservationId).With("userId", userId).With("now", now))
+        {
+            await using var reader = await confirm.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            }
+        }
+
+        var reservation = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reservationId, ct)
+            ?? throw BookingErrors.NotFound("Reservation", reservationId);
+        if (reservation.UserId != userId)
+        {
+            throw BookingErrors.Forbidden($"Reservation {reservationId} belongs to another fan.");
+        }
+
+        reservation.EnsureHeld(now);
+        throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
+    }
+
+    private async Task CountSaleAsync(long concertId, DateTimeOffset now, CancellationToken ct)
+    {
+        ConcertSoldOut? soldOut = null;
+        await using (var count = db.Command(CountSale).With("concertId", concertId))
+        {
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var (sold, total) = (reader.GetInt32(0), reader.GetInt32(1));
+            if (sold >= total && reader.IsDBNull(2))
+            {
+                soldOut = new ConcertSoldOut(concertId, reader.GetString(3), now, reader.GetTimestamp(4), total) { OccurredAt = now };
+            }
+        }
+
+        if (soldOut is not null)
+        {
+            await using (var mark = db.Command(MarkSoldOut).With("now", now).With("concertId", concertId))
+            {
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+
+            await db.AddToOutboxAsync(soldOut, ct);
+            await db.CloseQueueAsync(concertId, soldOut.ConcertName, now, ct);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using ConcertBooking.Api.Features.Auth;
 using ConcertBooking.Web;
+using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Idempotency;
 using System.Security.Claims;
 
@@ -11,11 +12,13 @@ public static class ReservationEndpoints
     {
         var reservations = app.MapGroup("/api/reservations").WithTags("Reservations").RequireAuthorization();
         reservations.MapPost("/", Hold)
+            .RequireRateLimiting(RateLimits.Holds)
             .WithSummary("Holds a seat for the caller (honours Idempotency-Key).");
         reservations.MapGet("/{id:long}", (long id, ClaimsPrincipal user, ReservationQueries queries, CancellationToken ct) =>
                 queries.GetAsync(id, user.UserId(), user.IsAdmin(), ct))
             .WithSummary("One reservation (its owner or an admin).");
         reservations.MapPost("/{id:long}/payment", Pay)
+            .RequireRateLimiting(RateLimits.Payments)
             .WithSummary("Pays a held reservation from the points balance (honours Idempotency-Key).");
         reservations.MapDelete("/{id:long}", Cancel)
             .WithSummary("Cancels a held reservation of the caller and releases the seat.");

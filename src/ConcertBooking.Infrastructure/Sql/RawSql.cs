@@ -1,0 +1,50 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ConcertBooking.Infrastructure.Sql;
+
+/// <summary>
+/// Hand-written SQL on a context's own connection and transaction, for hot paths where EF Core's query pipeline and
+/// change tracking cost more than they give. Values are stored as the model stores them: UTC ticks and upper-case
+/// text GUIDs on SQLite, timestamptz and uuid on PostgreSQL, enums as their names on both.
+/// </summary>
+public static class RawSql
+{
+    /// <summary>A command in <paramref name="db"/>'s current transaction (the connection must be open).</summary>
+    public static DbCommand Command(this DbContext db, string sql)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    public static DbCommand With(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value switch
+        {
+            null => DBNull.Value,
+            DateTimeOffset time => command is SqliteCommand ? time.UtcTicks : time.ToUniversalTime(),
+            Guid guid when command is SqliteCommand => guid.ToString().ToUpperInvariant(),
+            Enum text => text.ToString(),
+            _ => value,
+        };
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <summary>Reads a stored timestamp back, whichever way the provider keeps it.</summary>
+    public static DateTimeOffset GetTimestamp(this DbDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(long)
+            ? new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero)
+            : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    /// <summary>PostgreSQL keeps microseconds; a time taken for a row is rounded down so that what a response
+    /// reports and what is read back later are the same instant on every provider.</summary>
+    public static DateTimeOffset ToMicroseconds(DateTimeOffset value) =>
+        value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
+}
