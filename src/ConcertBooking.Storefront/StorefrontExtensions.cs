@@ -96,4 +96,7 @@ public sealed class StorefrontOptions
     public bool DevTokens { get; set; } = true;
 
     public string? Authority { get; set; }
+
+    /// <summary>Demo sign-in allowed outside Development on purpose: every page then says so.</summary>
+    public bool AllowInsecureDevTokens { get; set; }
 }

@@ -40,9 +40,14 @@ public abstract class DownstreamServicesTests(DatabaseProvider provider) : Provi
             r => r!.Any(c => c.ConcertId == concert.Id && c.Confirmed == 1));
         Assert.Equal(new BookingRankBody(concert.Id, concert.Name, 1, 1), ranking!.Single(c => c.ConcertId == concert.Id));
 
+        // 404 until the data platform has seen the concert's first event.
         var analytics = await WaitForAsync(
-            () => fan.Http.GetFromJsonAsync<ConcertAnalyticsBody>($"/api/analytics/concerts/{concert.Id}"),
-            a => a!.Confirmed == 1);
+            async () =>
+            {
+                using var response = await fan.Http.GetAsync($"/api/analytics/concerts/{concert.Id}");
+                return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await response.ReadAsync<ConcertAnalyticsBody>();
+            },
+            a => a is { Confirmed: 1 });
         Assert.Equal((1L, 0L, 1L, 70_000L), (analytics!.Reservations, analytics.Holds, analytics.Confirmed, analytics.Revenue));
         await AssertProcessedRecordsWhereTheyBelongAsync();
 

@@ -105,6 +105,10 @@ public static class UiText
         ["problem.unauthorized"] = "Your session has ended. Please sign in again.",
         ["problem.validation"] = "Please check your input: {0}",
         ["footer.api"] = "API reference",
+        ["banner.insecure"] = "Demo sign-in is on outside development: anyone can sign in as anyone, administrators included. Use no real account or data here.",
+        ["problem.ticket-limit-reached"] = "You already hold or own as many seats of this concert as one fan may.",
+        ["problem.queue-admission-required"] = "This concert has a waiting room: wait for your turn before holding a seat.",
+        ["problem.too-many-requests"] = "Too many requests at once. Please wait a moment and try again.",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Ko = new Dictionary<string, string>
@@ -204,6 +208,10 @@ public static class UiText
         ["problem.unauthorized"] = "로그인이 만료되었습니다. 다시 로그인해 주세요.",
         ["problem.validation"] = "입력값을 확인해 주세요: {0}",
         ["footer.api"] = "API 문서",
+        ["banner.insecure"] = "개발 환경이 아닌데 데모 로그인이 켜져 있습니다. 누구나 관리자를 포함한 어떤 계정으로도 로그인할 수 있으니 실제 계정이나 정보를 쓰지 마세요.",
+        ["problem.ticket-limit-reached"] = "이 공연은 1인당 예매 가능한 매수를 이미 모두 선점하거나 구매하셨습니다.",
+        ["problem.queue-admission-required"] = "대기열이 있는 공연입니다. 순서가 되면 좌석을 선택할 수 있습니다.",
+        ["problem.too-many-requests"] = "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
     };
 
     public static IReadOnlyDictionary<string, string> For(CultureInfo culture) =>
