@@ -29,6 +29,10 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
 {
     public IServiceProvider Services => host.Services;
 
+    /// <summary>The SQLite durability every host of the run uses (<c>--sqlite-synchronous</c>; the product's default, FULL,
+    /// unless the run says otherwise).</summary>
+    public static SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
     public static BenchHost Create(string bootstrapServers, string dataDirectory, HostRoles roles)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -44,6 +48,7 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Database:DataDirectory"] = dataDirectory,
+            ["Database:Sqlite:Synchronous"] = Synchronous.ToString(),
 
             // The mock holds every fetch for the full wait even when data arrives meanwhile (a real broker answers
             // as soon as fetch.min.bytes is met); 5 ms removes that artefact. It also delays a group's rejoin by

@@ -21,13 +21,19 @@ namespace ConcertBooking.Bench.Pipeline;
 /// including host start and group join.</summary>
 internal sealed record NoopRound(double Rate, NoopProbe Probe, TimeSpan Wall);
 
-internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate)
+internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate, SqliteSynchronous Synchronous)
 {
     public static PipelineOptions Parse(string[] args)
     {
-        var options = new PipelineOptions(40_000, 20, 200_000, 1_000);
+        var options = new PipelineOptions(40_000, 20, 200_000, 1_000, SqliteSynchronous.Full);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
+            if (args[i] == "--sqlite-synchronous")
+            {
+                options = options with { Synchronous = Enum.Parse<SqliteSynchronous>(args[i + 1], ignoreCase: true) };
+                continue;
+            }
+
             var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             options = args[i] switch
             {
@@ -67,6 +73,7 @@ public static class PipelineCommand
         }
 
         var options = PipelineOptions.Parse(args);
+        BenchHost.Synchronous = options.Synchronous;
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -77,7 +84,7 @@ public static class PipelineCommand
         var report = new Report();
         var dataDirectory = Directory.CreateTempSubdirectory("concertbooking-pipebench-").FullName;
         var loadBefore = LoadAverage();
-        Console.WriteLine($"pipeline: events {options.Events:N0}, steady {options.SteadyRate:N0}/s for {options.SteadySeconds} s, lag {options.LagEvents:N0}; ~{BenchEvents.PayloadBytes} B JSON events");
+        Console.WriteLine($"pipeline: events {options.Events:N0}, steady {options.SteadyRate:N0}/s for {options.SteadySeconds} s, lag {options.LagEvents:N0}; ~{BenchEvents.PayloadBytes} B JSON events; SQLite synchronous={options.Synchronous}");
         Console.WriteLine($"data dir {dataDirectory}; load average {loadBefore}");
 
         try
