@@ -87,11 +87,12 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
         ConsumeResult<string?, byte[]?> holdLetter;
         try
         {
+            // Each mail goes through the retries to its event's dead-letter topic. The payment follows once the hold
+            // is handled: a payment handled before its hold gets its receipt only when the hold arrives, so its
+            // mail would fail with the hold's event, not its own.
             reservationId = await Booking.HoldAsync(unlucky, concertId, seats[0]);
-            await Booking.PayAsync(unlucky, reservationId);
-
-            // Each mail goes through the retries to its event's dead-letter topic.
             holdLetter = await WaitForDeadLetterAsync(TopicNames.ReservationEventsDeadLetter, $"reservation-{reservationId}");
+            await Booking.PayAsync(unlucky, reservationId);
             var paymentId = await _app.WithBookingDbAsync(db => db.Payments.Where(p => p.ReservationId == reservationId).Select(p => p.Id).SingleAsync());
             await WaitForDeadLetterAsync(TopicNames.PaymentEventsDeadLetter, $"payment-{paymentId}");
         }
