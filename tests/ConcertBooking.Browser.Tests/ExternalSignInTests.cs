@@ -7,17 +7,13 @@ using static Microsoft.Playwright.Assertions;
 namespace ConcertBooking.Browser.Tests;
 
 /// <summary>An app whose tokens come from an external OpenID Connect issuer (never contacted by these pages).</summary>
-public sealed class ExternalIdentityApp : IDisposable
+public sealed class ExternalIdentityApp() : ConfiguredApp(new Dictionary<string, string>
+{
+    ["Auth:DevTokens"] = "false",
+    ["Auth:Authority"] = Authority,
+})
 {
     public const string Authority = "https://login.example.com/realms/concerts";
-
-    public LiveApp App { get; } = new LiveApp(new Dictionary<string, string>
-    {
-        ["Auth:DevTokens"] = "false",
-        ["Auth:Authority"] = Authority,
-    }).Start();
-
-    public void Dispose() => App.Dispose();
 }
 
 [Collection(BrowserCollection.Name)]

@@ -7,16 +7,11 @@ using static Microsoft.Playwright.Assertions;
 namespace ConcertBooking.Browser.Tests;
 
 /// <summary>An app run outside Development with demo sign-in allowed on purpose (Auth:AllowInsecureDevTokens).</summary>
-public sealed class InsecureDemoApp : IDisposable
+public sealed class InsecureDemoApp() : ConfiguredApp(new Dictionary<string, string>
 {
-    public LiveApp App { get; } = new LiveApp(new Dictionary<string, string>
-    {
-        ["environment"] = "Production",
-        ["Auth:AllowInsecureDevTokens"] = "true",
-    }).Start();
-
-    public void Dispose() => App.Dispose();
-}
+    ["environment"] = "Production",
+    ["Auth:AllowInsecureDevTokens"] = "true",
+});
 
 [Collection(BrowserCollection.Name)]
 public sealed class InsecureDemoTests(BrowserFixture browser, InsecureDemoApp fixture, ITestOutputHelper output) : IClassFixture<InsecureDemoApp>
