@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ConcertBooking.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,10 +19,13 @@ internal sealed partial class BatchProcessor(
     ILogger<BatchProcessor> logger,
     IRecordGapRepair? gapRepair = null)
 {
-    private readonly KeyValuePair<string, object?> _groupTag = new("group", group.GroupId);
+    private static readonly KeyValuePair<string, object?> Kafka = new(MessagingTags.MessagingSystem, MessagingTags.SystemKafka);
+    private static readonly KeyValuePair<string, object?> Process = new(MessagingTags.OperationName, "process");
+    private readonly KeyValuePair<string, object?> _groupTag = MessagingMetrics.GroupTag(group.GroupId);
 
     public async Task ProcessAsync(ConsumedBatch batch, CancellationToken stoppingToken)
     {
+        CountReceived(batch);
         await RepairGapsAsync(batch.Gaps, stoppingToken);
 
         var events = new List<ConsumedEvent>(batch.Entries.Count);
@@ -73,19 +78,51 @@ internal sealed partial class BatchProcessor(
         }
     }
 
+    private void CountReceived(ConsumedBatch batch)
+    {
+        if (!metrics.ConsumedMessages.Enabled)
+        {
+            return;
+        }
+
+        foreach (var (partition, count) in batch.Runs)
+        {
+            metrics.ConsumedMessages.Add(count, MessagingMetrics.Tags("receive", partition.Topic, group.GroupId, partition.Partition.Value));
+        }
+    }
+
     private async Task InvokeHandlerAsync(IReadOnlyList<ConsumedEvent> events)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var handler = scope.ServiceProvider.GetRequiredKeyedService<IEventBatchHandler>(group.GroupId);
+        var spans = MessagingActivities.StartProcess(group.GroupId, events);
+        var started = Stopwatch.GetTimestamp();
+        Exception? failure = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredKeyedService<IEventBatchHandler>(group.GroupId);
 
-        // Not the stopping token: work that has started is finished and committed, so a shutdown never leaves a
-        // half-handled batch behind.
-        await handler.HandleAsync(events, CancellationToken.None);
+            // Not the stopping token: work that has started is finished and committed, so a shutdown never leaves a
+            // half-handled batch behind.
+            await handler.HandleAsync(events, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            MessagingActivities.StopProcess(spans, failure);
+            if (metrics.ProcessDuration.Enabled)
+            {
+                metrics.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _groupTag, Kafka, Process);
+            }
+        }
     }
 
     private void RecordHandled(IReadOnlyCollection<ConsumedEvent> handled)
     {
-        metrics.EventsConsumed.Add(handled.Count, _groupTag);
+        metrics.EventsHandled.Add(handled.Count, _groupTag);
 
         // The latency needs each event's time, which a handler that never read the event has not decoded yet:
         // only worth it when someone collects the histogram.
@@ -99,7 +136,7 @@ internal sealed partial class BatchProcessor(
         {
             if (consumed.TryDecode(out _))
             {
-                metrics.CommitToHandled.Record((now - consumed.OccurredAt).TotalMilliseconds, _groupTag);
+                metrics.CommitToHandled.Record((now - consumed.OccurredAt).TotalSeconds, _groupTag);
             }
         }
     }

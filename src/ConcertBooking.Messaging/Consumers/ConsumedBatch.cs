@@ -11,6 +11,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
 {
     private readonly Dictionary<TopicPartition, long> _next = [];
     private TopicPartition? _partition;
+    private int _runStart;
     private long _nextOffset;
     private bool _known;
 
@@ -21,6 +22,9 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
 
     /// <summary>Jumps past the offset a partition should have delivered next: records the cluster dropped.</summary>
     public List<(TopicPartition Partition, long From, long To)> Gaps { get; } = [];
+
+    /// <summary>How many records each run of one partition's records held, once <see cref="Seal"/> has run.</summary>
+    public List<(TopicPartition Partition, int Count)> Runs { get; } = [];
 
     /// <summary>The offset each partition of the batch delivers next, once <see cref="Seal"/> has run.</summary>
     public IReadOnlyDictionary<TopicPartition, long> NextOffsets => _next;
@@ -39,6 +43,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
         {
             Seal();
             _partition = record.TopicPartition;
+            _runStart = Entries.Count;
             _known = _next.TryGetValue(_partition, out _nextOffset) || expected.TryGetValue(_partition, out _nextOffset);
         }
 
@@ -59,6 +64,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
         if (_partition is not null)
         {
             _next[_partition] = _nextOffset;
+            Runs.Add((_partition, Entries.Count - _runStart));
             _partition = null;
         }
     }

@@ -101,6 +101,12 @@ public sealed class ConsumedEvent
             };
     }
 
+    /// <summary>The W3C trace context the record carries (the relay's <c>traceparent</c> header), if any.</summary>
+    internal string? TraceParent =>
+        _traceParent is not null ? Encoding.ASCII.GetString(_traceParent)
+        : _headers?.TryGetLastBytes(KafkaHeaders.TraceParent, out var header) == true ? Encoding.ASCII.GetString(header)
+        : null;
+
     internal bool TryDecode(out Exception? error)
     {
         try

@@ -44,7 +44,7 @@ internal sealed partial class ConsumerGroupWorker(
             }
             catch (Exception ex)
             {
-                metrics.ConsumerStopped.Add(1, new KeyValuePair<string, object?>("group", group.GroupId));
+                metrics.ConsumerStopped.Add(1, MessagingMetrics.GroupTag(group.GroupId));
                 LogLoopFailed(ex, group.GroupId);
                 stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,7 @@ internal sealed partial class DeadLetterPublisher(
             try
             {
                 await connection.DeadLetterProducer.ProduceAsync(deadLetterTopic, message, CancellationToken.None);
-                metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("group", groupId));
+                metrics.DeadLettered.Add(1, MessagingMetrics.GroupTag(groupId), new(MessagingTags.DestinationName, deadLetterTopic));
                 LogDeadLettered(groupId, new TopicPartitionOffset(record.Topic, record.Partition, record.Offset), deadLetterTopic, error.Message);
                 return;
             }

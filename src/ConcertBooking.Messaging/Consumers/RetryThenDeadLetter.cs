@@ -29,7 +29,7 @@ internal sealed partial class RetryThenDeadLetter(
             return;
         }
 
-        var groupTag = new KeyValuePair<string, object?>("group", groupId);
+        var groupTag = MessagingMetrics.GroupTag(groupId);
         try
         {
             await handle(events);

@@ -40,8 +40,9 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; private set; }
 
-    /// <summary>The record the relay publishes: key, the JSON as committed, and the headers that name the event.</summary>
-    public Message<string, byte[]> ToKafkaMessage() => new()
+    /// <summary>The record the relay publishes: key, the JSON as committed, and the headers that name the event.
+    /// <paramref name="traceParent"/> (the span of its publishing) replaces the committing request's trace context.</summary>
+    public Message<string, byte[]> ToKafkaMessage(string? traceParent = null) => new()
     {
         Key = Key,
         Value = Encoding.UTF8.GetBytes(Payload),
@@ -49,7 +50,7 @@ public sealed class OutboxMessage
         {
             { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(EventType) },
             { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(EventId.ToString()) },
-            { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(TraceParent ?? NewTraceParent()) },
+            { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(traceParent ?? TraceParent ?? NewTraceParent()) },
         },
     };
 

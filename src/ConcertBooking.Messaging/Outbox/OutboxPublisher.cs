@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ConcertBooking.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,16 +32,17 @@ internal sealed class OutboxPublisher<TContext>(
             .Where(m => !skip.Contains(m.Id))
             .Take(batchSize)
             .ToList();
+        var oldest = pending.Count > 0 ? pending[0].OccurredAt : (DateTimeOffset?)null;
         if (pending.Count < batchSize)
         {
-            metrics.ReportOutboxBacklog(pending.Count);
+            metrics.ReportOutboxBacklog(pending.Count, oldest);
         }
         else if (clock.GetUtcNow() - _backlogCountedAt > BacklogCountInterval)
         {
             // Counting a large backlog scans it; once a second is plenty for a gauge, and keeps the scan off the
             // path of every batch while the relay drains.
             _backlogCountedAt = clock.GetUtcNow();
-            metrics.ReportOutboxBacklog(await outbox.CountAsync(m => m.SentAt == null, cancellationToken));
+            metrics.ReportOutboxBacklog(await outbox.CountAsync(m => m.SentAt == null, cancellationToken), oldest);
         }
 
         if (pending.Count == 0)
@@ -49,9 +52,12 @@ internal sealed class OutboxPublisher<TContext>(
 
         var producer = connection.Producer;
         var deliveries = new Task<DeliveryResult<string, byte[]>>[pending.Count];
+        var spans = MessagingActivities.Enabled ? new Activity?[pending.Count] : null;
+        var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < pending.Count; i++)
         {
-            deliveries[i] = producer.ProduceAsync(pending[i].Topic, pending[i].ToKafkaMessage(), cancellationToken);
+            var span = spans is null ? null : spans[i] = MessagingActivities.StartSend(pending[i]);
+            deliveries[i] = producer.ProduceAsync(pending[i].Topic, pending[i].ToKafkaMessage(span?.Id), cancellationToken);
         }
 
         // A delivered row is recorded as sent unless an earlier row of its key failed in this batch: publishing it
@@ -68,6 +74,8 @@ internal sealed class OutboxPublisher<TContext>(
             {
                 var result = await deliveries[i];
                 pacer?.Delivered(result);
+                MessagingActivities.Delivered(spans?[i], result);
+                RecordSent(pending[i].Topic, started);
                 if (failedKeys?.Contains(pending[i].Key) == true)
                 {
                     repeats++;
@@ -79,6 +87,7 @@ internal sealed class OutboxPublisher<TContext>(
             }
             catch (ProduceException<string, byte[]> ex)
             {
+                MessagingActivities.Failed(spans?[i], ex);
                 failure ??= ex;
                 (failedKeys ??= []).Add(pending[i].Key);
                 if (ex.DeliveryResult.Status != PersistenceStatus.NotPersisted)
@@ -95,7 +104,6 @@ internal sealed class OutboxPublisher<TContext>(
 
         if (delivered.Count > 0)
         {
-            metrics.EventsProduced.Add(delivered.Count);
             recorder.Add(delivered);
         }
 
@@ -106,6 +114,20 @@ internal sealed class OutboxPublisher<TContext>(
         }
 
         return pending.Count;
+    }
+
+    // Awaited in order, so an event's latency is read when its delivery and every earlier one in the batch are in:
+    // at most the batch's own spread later than its delivery report.
+    private void RecordSent(string topic, long started)
+    {
+        if (!metrics.SentMessages.Enabled && !metrics.SendDuration.Enabled)
+        {
+            return;
+        }
+
+        var tags = MessagingMetrics.Tags("send", topic);
+        metrics.SentMessages.Add(1, tags);
+        metrics.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 
     /// <summary>Waits until everything delivered is recorded as sent.</summary>

@@ -59,6 +59,7 @@ internal sealed partial class OutboxRelay<TContext>(
 
                 if (!isLeader)
                 {
+                    metrics.StopReportingOutbox();
                     await Task.Delay(settings.LeaseDuration / 3, clock, stoppingToken);
                     continue;
                 }
