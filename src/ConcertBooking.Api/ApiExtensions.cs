@@ -8,6 +8,7 @@ using ConcertBooking.Api.Features.Concerts;
 using ConcertBooking.Api.Features.Health;
 using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Api.Features.Reservations;
+using ConcertBooking.Api.Observability;
 using ConcertBooking.Web;
 using ConcertBooking.Api.Idempotency;
 using ConcertBooking.DataPlatform;
@@ -116,6 +117,7 @@ public static class ApiExtensions
         app.UseRateLimiter();
 
         app.MapHealth();
+        app.MapObservability();
         app.MapKafkaAdmin();
         if (!app.Services.GetRequiredService<ProcessRoles>().Has(ProcessRoles.Api))
         {

@@ -1,5 +1,6 @@
 using ConcertBooking.Api;
 using ConcertBooking.Api.Features.Auth;
+using ConcertBooking.Api.Observability;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Embedded;
@@ -23,6 +24,7 @@ if (roles.Has(ProcessRoles.Relay))
 builder.AddDownstreamServices();
 builder.AddBookingAuth();
 builder.AddBookingApi();
+builder.AddObservability();
 roles.Has(ProcessRoles.Kafka);
 roles.EnsureKnown();
 

@@ -1,0 +1,105 @@
+using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Telemetry;
+using ConcertBooking.Web;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ConcertBooking.Api.Observability;
+
+/// <summary>
+/// OpenTelemetry for the process: our meters, ASP.NET Core's, HttpClient's and the runtime's, served to Prometheus at
+/// <c>GET /metrics</c>; traces from the HTTP request through the outbox to every group's handling. Both also go to an
+/// OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard <c>OTEL_*</c>
+/// variables).
+/// </summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>The meters of this system; what the process serves besides the framework's own.</summary>
+    public static readonly string[] Meters = [MessagingMetrics.MeterName];
+
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ObservabilityOptions>()
+            .Bind(builder.Configuration.GetSection(ObservabilityOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var tracing = options.Tracing.Enabled ?? otlp;
+        if (!options.Metrics.Enabled && !tracing)
+        {
+            return builder;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName));
+        if (options.Metrics.Enabled)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                ConfigureMetrics(metrics);
+                metrics.AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
+        if (tracing)
+        {
+            telemetry.WithTracing(traces =>
+            {
+                ConfigureTracing(traces, options.Tracing.SampleRatio);
+                traces.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperatorProbe(http.Request.Path, options));
+                if (otlp)
+                {
+                    traces.AddOtlpExporter();
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>What every process of the system collects, whatever it exports to (the benchmark reuses it).</summary>
+    public static MeterProviderBuilder ConfigureMetrics(MeterProviderBuilder metrics) =>
+        metrics.AddMeter(Meters)
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation();
+
+    /// <summary>The messaging spans and outgoing HTTP calls, sampled by <paramref name="sampleRatio"/> at the root.</summary>
+    public static TracerProviderBuilder ConfigureTracing(TracerProviderBuilder traces, double sampleRatio) =>
+        traces.AddSource(MessagingActivities.SourceName)
+            .AddHttpClientInstrumentation()
+            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(sampleRatio)));
+
+    /// <summary><c>GET /metrics</c> (or the configured path), anonymous unless <c>Observability:Metrics:RequireAdmin</c>.</summary>
+    public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>().Value.Metrics;
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        var scrape = app.MapPrometheusScrapingEndpoint(options.Path);
+        if (options.RequireAdmin)
+        {
+            scrape.RequireAuthorization(Caller.AdminPolicy);
+        }
+        else
+        {
+            scrape.AllowAnonymous();
+        }
+
+        return app;
+    }
+
+    // Scrapes and health probes arrive every few seconds and say nothing about bookings: no trace for them.
+    private static bool IsOperatorProbe(PathString path, ObservabilityOptions options) =>
+        path.StartsWithSegments(options.Metrics.Path) || path.StartsWithSegments("/health");
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using ConcertBooking.Pipeline.Tests.Support;
+
+namespace ConcertBooking.Pipeline.Tests;
+
+/// <summary><c>GET /metrics</c> after real bookings: what a Prometheus scrape of the app reads.</summary>
+public sealed class MetricsTests : IDisposable
+{
+    private readonly PipelineApp _app = new();
+
+    [Fact]
+    public async Task After_a_booking_metrics_show_what_was_sent_and_what_each_group_received_and_handled()
+    {
+        var admin = await _app.ClientForAsync("admin@example.com");
+        var fan = await _app.ClientForAsync("metrics-fan@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 2);
+        await Booking.ChargeAsync(fan, 100_000);
+        var reservationId = await Booking.HoldAsync(fan, concertId, seats[0]);
+        await Booking.PayAsync(fan, reservationId);
+        await _app.WaitUntilAllGroupsProcessedEverythingAsync();
+
+        // Anonymous, as Prometheus scrapes.
+        var scraper = _app.CreateClient();
+        var samples = await Eventually.WaitAsync(
+            () => PrometheusText.ScrapeAsync(scraper),
+            s => PipelineApp.Groups.All(g => Sum(s, "concertbooking_events_handled_total", g) >= 2)
+                && s.Any(b => b.Name == "concertbooking_outbox_backlog" && b.Value == 0),
+            "every group's handled events and the relay's empty backlog in /metrics");
+
+        Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "reservation-events") >= 1, "sent to reservation-events");
+        Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "payment-events") >= 1, "sent to payment-events");
+        Assert.True(Sum(samples, "messaging_client_operation_duration_seconds_count") >= 2, "the relay's publish latency, per event");
+        foreach (var group in PipelineApp.Groups)
+        {
+            Assert.True(Sum(samples, "messaging_client_consumed_messages_total", group, "reservation-events") >= 1, $"{group} received from reservation-events");
+            Assert.Contains(samples, s => s.Name == "messaging_process_duration_seconds_count" && s.Label("messaging_consumer_group_name") == group && s.Value >= 1);
+        }
+
+        Assert.Contains(samples, s => s.Name == "concertbooking_outbox_oldest_pending_age_seconds" && s.Value == 0);
+        Assert.Contains(samples, s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal) || s.Name.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_scrape_endpoint_needs_no_token_by_default()
+    {
+        var response = await _app.CreateClient().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private static double Sum(List<PrometheusSample> samples, string name, string? group = null, string? topic = null) =>
+        samples.Where(s => s.Name == name
+                && (group is null || s.Label("messaging_consumer_group_name") == group)
+                && (topic is null || s.Label("messaging_destination_name") == topic))
+            .Sum(s => s.Value);
+}
