@@ -21,6 +21,9 @@ public static class EventValidation
     /// <summary>The payment methods the booking service records.</summary>
     public static readonly IReadOnlySet<string> PaymentMethods = new HashSet<string>(StringComparer.Ordinal) { "POINTS" };
 
+    /// <summary>The longest shopping turn a waiting room grants.</summary>
+    public static readonly TimeSpan MaxAdmissionWindow = TimeSpan.FromHours(2);
+
     /// <summary>The longest hold the booking service grants.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromDays(1);
 
@@ -71,6 +74,17 @@ public static class EventValidation
                 ?? Timestamp(e.BookingStartTime, "bookingStartTime", now)
                 ?? Timestamp(e.SoldOutTime, "soldOutTime", now)
                 ?? (e.SoldOutTime < e.BookingStartTime ? "soldOutTime is before bookingStartTime." : null),
+            QueueJoined e => Ids((e.ConcertId, "concertId"), (e.UserId, "userId"))
+                ?? (e.UserEmail is null ? null : Text(e.UserEmail, "userEmail", MaxEmailLength) ?? Email(e.UserEmail)),
+            FanAdmitted e => Ids((e.ConcertId, "concertId"), (e.UserId, "userId"), (e.Number, "number"))
+                ?? (double.IsFinite(e.WaitedSeconds) && e.WaitedSeconds >= 0 && e.WaitedSeconds <= (e.OccurredAt - Epoch).TotalSeconds
+                    ? null : $"waitedSeconds {e.WaitedSeconds} is not a wait that ended at occurredAt.")
+                ?? (e.AdmittedUntil <= e.OccurredAt || e.AdmittedUntil > e.OccurredAt + MaxAdmissionWindow
+                    ? $"admittedUntil {e.AdmittedUntil:O} is not within {MaxAdmissionWindow.TotalHours:0} h after occurredAt." : null),
+            QueueClosed e => Ids((e.ConcertId, "concertId"))
+                ?? Text(e.ConcertName, "concertName", MaxNameLength)
+                ?? (e.WaitingUserIds.Any(id => id <= 0) ? "waitingUserIds holds an id that is not positive." : null)
+                ?? (e.WaitingUserIds.Distinct().Count() != e.WaitingUserIds.Count ? "waitingUserIds names a fan twice." : null),
             _ => $"{@event.GetType().Name} has no contract.",
         };
     }

@@ -50,6 +50,10 @@ public sealed record ConcertSoldOut(
 /// drawn at the opening second).</summary>
 public sealed record QueueJoined(long ConcertId, long UserId, bool PreQueue) : IntegrationEvent
 {
+    /// <summary>Where the fan is told if the queue closes before their turn. Absent from events written before it
+    /// existed; such a fan is told in no mail.</summary>
+    public string? UserEmail { get; init; }
+
     protected override EventRoute Route => new(EventTypes.QueueJoined, Topics.ConcertEvents, $"concert-{ConcertId}");
 }
 

@@ -18,6 +18,8 @@ public sealed class DataPlatformDbContext(DbContextOptions<DataPlatformDbContext
 
     public DbSet<ConcertSale> ConcertSales => Set<ConcertSale>();
 
+    public DbSet<QueueMinute> QueueMinutes => Set<QueueMinute>();
+
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -61,6 +63,12 @@ public sealed class DataPlatformDbContext(DbContextOptions<DataPlatformDbContext
             sale.HasKey(s => s.ConcertId);
             sale.Property(s => s.ConcertId).ValueGeneratedNever();
             sale.Property(s => s.ConcertName).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<QueueMinute>(minute =>
+        {
+            minute.ToTable("AnalyticsQueueMinutes");
+            minute.HasKey(m => new { m.ConcertId, m.MinuteStart });
         });
     }
 }

@@ -24,6 +24,8 @@ public static class DataPlatformEndpoints
             .WithSummary("Reservations per UTC hour of event time (when the seat was held, not when the event arrived).");
         analytics.MapGet("/concerts/{id:long}", Concert)
             .WithSummary("A concert's reservations by status, revenue and sold-out speed; with asOf, as of that moment (from the archive).");
+        analytics.MapGet("/concerts/{id:long}/queue", Queue)
+            .WithSummary("A concert's waiting room over event time: joins, admissions, the queue's length and the wait, per UTC minute.");
         analytics.MapGet("/users/{id:long}", User)
             .WithSummary("A fan's reservations, payments, spend and favourite UTC hour of day (admin).")
             .RequireAuthorization(Caller.AdminPolicy);
@@ -80,6 +82,11 @@ public static class DataPlatformEndpoints
             ? Problems.NotFound("Concert not found", $"The data platform has seen no event of concert {id}{(asOf is null ? "" : " by then")}.")
             : TypedResults.Ok(figures);
     }
+
+    private static async Task<IResult> Queue(long id, AnalyticsQueries queries, CancellationToken ct) =>
+        await queries.QueueAsync(id, ct) is { } figures
+            ? TypedResults.Ok(figures)
+            : Problems.NotFound("Queue not found", $"The data platform has seen no waiting-room event of concert {id}.");
 
     private static async Task<IResult> User(long id, AnalyticsQueries queries, CancellationToken ct) =>
         await queries.UserAsync(id, ct) is { } figures

@@ -29,6 +29,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         await ApplyToReservationsAsync(events, cancellationToken);
         await ApplyToSalesAsync(events, cancellationToken);
         await CountHourlyAsync(events, cancellationToken);
+        await CountQueuesAsync(events, cancellationToken);
     }
 
     private async Task ArchiveAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
@@ -111,6 +112,28 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
                 ON CONFLICT ("HourStart") DO UPDATE SET "Reservations" = "AnalyticsHourlyReservations"."Reservations" + excluded."Reservations"
                 """,
                 [db.Database.ToStored(hour), count],
+                cancellationToken);
+        }
+    }
+
+    private async Task CountQueuesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    {
+        // Increments in SQL, as for the hourly counts: several instances may count into the same minute.
+        foreach (var minute in QueueMinute.Sum(events.Select(e => QueueMinute.Of(e.Event)).OfType<QueueMinute>()))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "AnalyticsQueueMinutes" ("ConcertId", "MinuteStart", "Joined", "Admitted", "ClosedOut", "WaitSeconds", "MaxWaitSeconds")
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6})
+                ON CONFLICT ("ConcertId", "MinuteStart") DO UPDATE SET
+                    "Joined" = "AnalyticsQueueMinutes"."Joined" + excluded."Joined",
+                    "Admitted" = "AnalyticsQueueMinutes"."Admitted" + excluded."Admitted",
+                    "ClosedOut" = "AnalyticsQueueMinutes"."ClosedOut" + excluded."ClosedOut",
+                    "WaitSeconds" = "AnalyticsQueueMinutes"."WaitSeconds" + excluded."WaitSeconds",
+                    "MaxWaitSeconds" = CASE WHEN excluded."MaxWaitSeconds" > "AnalyticsQueueMinutes"."MaxWaitSeconds"
+                        THEN excluded."MaxWaitSeconds" ELSE "AnalyticsQueueMinutes"."MaxWaitSeconds" END
+                """,
+                [minute.ConcertId, db.Database.ToStored(minute.MinuteStart), minute.Joined, minute.Admitted, minute.ClosedOut, minute.WaitSeconds, minute.MaxWaitSeconds],
                 cancellationToken);
         }
     }

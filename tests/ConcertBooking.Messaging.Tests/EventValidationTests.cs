@@ -14,8 +14,20 @@ public sealed class EventValidationTests
 
     private static ConcertSoldOut SoldOut => new(3, "Jazz Night", Then, Then.AddHours(-1), 100) { OccurredAt = Then };
 
+    private static QueueJoined Joined => new(3, 2, PreQueue: true) { OccurredAt = Then, UserEmail = "fan@example.com" };
+
+    private static FanAdmitted Admitted => new(3, 2, 17, 42.5, Then.AddMinutes(10)) { OccurredAt = Then };
+
+    private static QueueClosed Closed => new(3, "Jazz Night", [2, 5, 9]) { OccurredAt = Then };
+
     public static TheoryData<IntegrationEvent> ValidEvents => new()
     {
+        Joined,
+        Joined with { UserEmail = null },
+        Admitted,
+        Admitted with { WaitedSeconds = 0, AdmittedUntil = Then + EventValidation.MaxAdmissionWindow },
+        Closed,
+        Closed with { WaitingUserIds = [] },
         Created,
         Created with { Amount = 0 },
         Created with { Amount = EventValidation.MaxAmount },
@@ -90,6 +102,16 @@ public sealed class EventValidationTests
         { SoldOut with { SoldOutTime = SoldOut.BookingStartTime.AddTicks(-1) }, "soldOutTime is before bookingStartTime." },
         { SoldOut with { SoldOutTime = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero) }, "soldOutTime 9999-12-31T00:00:00.0000000+00:00 is in the future." },
         { SoldOut with { BookingStartTime = new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero) }, "bookingStartTime 0001-01-01T00:00:00.0000000+00:00 is before 2020-01-01." },
+        { Joined with { UserId = 0 }, "userId 0 is not a positive id." },
+        { Joined with { UserEmail = "nobody" }, "userEmail is not an email address." },
+        { Admitted with { Number = 0 }, "number 0 is not a positive id." },
+        { Admitted with { WaitedSeconds = -1 }, "waitedSeconds -1 is not a wait that ended at occurredAt." },
+        { Admitted with { WaitedSeconds = double.NaN }, "waitedSeconds NaN is not a wait that ended at occurredAt." },
+        { Admitted with { AdmittedUntil = Then }, $"admittedUntil {Then:O} is not within 2 h after occurredAt." },
+        { Admitted with { AdmittedUntil = Then.AddHours(3) }, $"admittedUntil {Then.AddHours(3):O} is not within 2 h after occurredAt." },
+        { Closed with { ConcertName = "" }, "concertName is missing." },
+        { Closed with { WaitingUserIds = [2, -4] }, "waitingUserIds holds an id that is not positive." },
+        { Closed with { WaitingUserIds = [2, 2] }, "waitingUserIds names a fan twice." },
     };
 
     [Theory]

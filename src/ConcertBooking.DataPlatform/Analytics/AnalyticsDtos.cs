@@ -43,3 +43,27 @@ internal static class ConcertFigures
             sale is null ? null : (sale.SoldOutTime - sale.BookingStartTime).TotalSeconds);
     }
 }
+
+/// <summary>
+/// A concert's waiting room over event time: totals, and every UTC minute in which something happened with the queue's
+/// length at the end of it (fans joined and not yet let in or closed out). Fans who left the line on their own are
+/// not evented, so they count as waiting until the queue closes.
+/// </summary>
+public sealed record QueueAnalyticsDto(
+    long ConcertId,
+    long Joined,
+    long Admitted,
+    long ClosedOut,
+    long Waiting,
+    double? AverageWaitSeconds,
+    double? MaxWaitSeconds,
+    IReadOnlyList<QueueMinuteDto> Minutes);
+
+public sealed record QueueMinuteDto(
+    DateTimeOffset Minute,
+    long Joined,
+    long Admitted,
+    long ClosedOut,
+    long QueueLength,
+    double? AverageWaitSeconds,
+    double? MaxWaitSeconds);

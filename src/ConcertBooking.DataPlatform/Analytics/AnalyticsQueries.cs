@@ -107,4 +107,39 @@ public sealed class AnalyticsQueries(DataPlatformDbContext db)
             paid.Sum(a => a.PaidAmount),
             favouriteHour);
     }
+
+    /// <summary>Null when the platform has seen no queue event of the concert.</summary>
+    public async Task<QueueAnalyticsDto?> QueueAsync(long concertId, CancellationToken cancellationToken)
+    {
+        var minutes = await db.QueueMinutes.AsNoTracking()
+            .Where(m => m.ConcertId == concertId)
+            .OrderBy(m => m.MinuteStart)
+            .ToListAsync(cancellationToken);
+        if (minutes.Count == 0)
+        {
+            return null;
+        }
+
+        var length = 0L;
+        var series = new List<QueueMinuteDto>(minutes.Count);
+        foreach (var minute in minutes)
+        {
+            length += minute.Joined - minute.Admitted - minute.ClosedOut;
+            series.Add(new QueueMinuteDto(
+                minute.MinuteStart, minute.Joined, minute.Admitted, minute.ClosedOut, Math.Max(0, length),
+                minute.Admitted == 0 ? null : Math.Round(minute.WaitSeconds / minute.Admitted, 3),
+                minute.Admitted == 0 ? null : minute.MaxWaitSeconds));
+        }
+
+        var admitted = minutes.Sum(m => m.Admitted);
+        return new QueueAnalyticsDto(
+            concertId,
+            minutes.Sum(m => m.Joined),
+            admitted,
+            minutes.Sum(m => m.ClosedOut),
+            Math.Max(0, length),
+            admitted == 0 ? null : Math.Round(minutes.Sum(m => m.WaitSeconds) / admitted, 3),
+            admitted == 0 ? null : minutes.Max(m => m.MaxWaitSeconds),
+            series);
+    }
 }

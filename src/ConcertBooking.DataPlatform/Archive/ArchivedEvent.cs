@@ -58,6 +58,9 @@ public sealed class ArchivedEvent
                 ReservationCancelled e => e.ConcertId,
                 ReservationExpired e => e.ConcertId,
                 ConcertSoldOut e => e.ConcertId,
+                QueueJoined e => e.ConcertId,
+                FanAdmitted e => e.ConcertId,
+                QueueClosed e => e.ConcertId,
                 _ => null,
             },
             ReservationId = @event switch

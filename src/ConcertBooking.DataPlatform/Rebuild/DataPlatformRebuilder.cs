@@ -20,6 +20,7 @@ public sealed class DataPlatformRebuilder(DataPlatformDbContext db, DataPlatform
         await db.ReservationActivity.ExecuteDeleteAsync(cancellationToken);
         await db.HourlyReservations.ExecuteDeleteAsync(cancellationToken);
         await db.ConcertSales.ExecuteDeleteAsync(cancellationToken);
+        await db.QueueMinutes.ExecuteDeleteAsync(cancellationToken);
     }
 
     public Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) =>

@@ -29,6 +29,9 @@ internal static class EventDecoder
         EventTypes.ReservationExpired,
         EventTypes.PaymentCompleted,
         EventTypes.ConcertSoldOut,
+        EventTypes.QueueJoined,
+        EventTypes.FanAdmitted,
+        EventTypes.QueueClosed,
     ];
 
     /// <summary>
