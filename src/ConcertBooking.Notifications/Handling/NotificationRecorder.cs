@@ -55,6 +55,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
             }
         }
 
+        drafts.AddRange(await QueueNotices.ApplyAsync(Db, events, now, cancellationToken));
         await Db.BulkInsertAsync(added, cancellationToken);
         await AddUnlessStoredAsync(drafts, cancellationToken);
     }

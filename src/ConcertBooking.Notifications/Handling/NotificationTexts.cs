@@ -57,6 +57,22 @@ internal static class NotificationTexts
         CreatedAt = now,
     };
 
+    public static Notification QueueClosed(QueueClosed closed, QueueWaiter waiter, DateTimeOffset now) => new()
+    {
+        Type = NotificationType.QueueClosed,
+        EventId = closed.EventId,
+        UserId = waiter.UserId,
+        Email = waiter.Email,
+        Subject = $"Sold out: {closed.ConcertName}",
+        Body = string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            {closed.ConcertName} sold out at {Time(closed.OccurredAt)} before your turn in its waiting room came.
+            The waiting room is closed; nobody still in line was charged anything.
+            """),
+        CreatedAt = now,
+    };
+
     private static string Money(long amount) => string.Create(CultureInfo.InvariantCulture, $"{amount:N0} KRW");
 
     private static string Time(DateTimeOffset at) => string.Create(CultureInfo.InvariantCulture, $"{at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");

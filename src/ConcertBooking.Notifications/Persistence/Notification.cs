@@ -5,6 +5,7 @@ public enum NotificationType
     ReservationConfirmation,
     PaymentReceipt,
     ConcertSoldOut,
+    QueueClosed,
 }
 
 /// <summary>
@@ -17,7 +18,7 @@ public sealed class Notification
 
     public required NotificationType Type { get; init; }
 
-    /// <summary>The event that caused it: RESERVATION_CREATED, PAYMENT_COMPLETED or CONCERT_SOLD_OUT.</summary>
+    /// <summary>The event that caused it: RESERVATION_CREATED, PAYMENT_COMPLETED, CONCERT_SOLD_OUT or QUEUE_CLOSED.</summary>
     public required Guid EventId { get; init; }
 
     public required long UserId { get; init; }

@@ -14,6 +14,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 
     public DbSet<ReservationProjection> Reservations => Set<ReservationProjection>();
 
+    public DbSet<QueueWaiter> QueueWaiters => Set<QueueWaiter>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         DbConventions.Apply(configurationBuilder, Database);
 
@@ -38,6 +40,13 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             entry.Property(w => w.Email).HasMaxLength(254);
             entry.Property(w => w.ConcertName).HasMaxLength(200);
             entry.HasIndex(w => new { w.UserId, w.JoinedAt });
+        });
+
+        modelBuilder.Entity<QueueWaiter>(waiter =>
+        {
+            waiter.ToTable("NotificationQueueWaiters");
+            waiter.HasKey(w => new { w.ConcertId, w.UserId });
+            waiter.Property(w => w.Email).HasMaxLength(254);
         });
 
         modelBuilder.Entity<ReservationProjection>(reservation =>

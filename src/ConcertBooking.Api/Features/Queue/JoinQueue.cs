@@ -49,7 +49,8 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
 
         // Everything that does not need the queue row comes first: the row's lock, taken next, serializes the joins
         // of a concert (and its admission passes) on every process, so it is held only for the entry's insert.
-        await db.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now }, ct);
+        var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        await db.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now, UserEmail = email }, ct);
         var preQueue = now < bookingOpensAt && await db.HoldPreQueueAsync(concertId, ct);
         if (!preQueue)
         {
