@@ -95,12 +95,13 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
                 var missing = new List<string>();
                 foreach (var group in subscriptions)
                 {
-                    var expected = await WithBookingDbAsync(db => db.OutboxMessages.Where(m => group.Topics.Contains(m.Topic)).Select(m => m.EventId).ToListAsync());
-                    var processed = await WithMessagingDbAsync(db => db.ProcessedEvents.Where(p => p.GroupId == group.GroupId).Select(p => p.EventId).ToListAsync());
-                    var gap = expected.Except(processed).Count();
-                    if (gap > 0)
+                    var expected = await WithBookingDbAsync(db => db.OutboxMessages.Where(m => group.Topics.Contains(m.Topic)).Select(m => new { m.EventId, m.EventType, m.SentAt }).ToListAsync());
+                    var processed = (await WithMessagingDbAsync(db => db.ProcessedEvents.Where(p => p.GroupId == group.GroupId).Select(p => p.EventId).ToListAsync())).ToHashSet();
+                    var gap = expected.Where(e => !processed.Contains(e.EventId)).ToList();
+                    if (gap.Count > 0)
                     {
-                        missing.Add($"{group.GroupId} misses {gap}");
+                        var unsent = gap.Count(e => e.SentAt is null);
+                        missing.Add($"{group.GroupId} misses {gap.Count} ({string.Join(", ", gap.Take(5).Select(e => e.EventType))}; {unsent} not yet sent)");
                     }
                 }
 

@@ -53,13 +53,13 @@ public sealed class AdmitFans(BookingDbContext db, TimeProvider clock, ILogger<A
         var admitted = 0;
         foreach (var concertId in due)
         {
-            admitted += await db.InTransactionAsync(ct => AdmitAsync(concertId, now, ct), cancellationToken);
+            admitted += await db.InTransactionAsync(ct => AdmitAsync(concertId, ct), cancellationToken);
         }
 
         return admitted;
     }
 
-    private async Task<int> AdmitAsync(long concertId, DateTimeOffset now, CancellationToken ct)
+    private async Task<int> AdmitAsync(long concertId, CancellationToken ct)
     {
         int maxActive;
         TimeSpan window;
@@ -73,6 +73,10 @@ public sealed class AdmitFans(BookingDbContext db, TimeProvider clock, ILogger<A
 
             (maxActive, window) = (reader.GetInt32(0), TimeSpan.FromSeconds(reader.GetInt32(1)));
         }
+
+        // Read the clock only once the queue row is ours: a join that committed while this pass waited for the row
+        // carries a later JoinedAt than a time read before, and its admission would report a negative wait.
+        var now = RawSql.ToMicroseconds(clock.GetUtcNow());
 
         await db.DrawIfDueAsync(concertId, now, ct);
         await using (var end = db.Command(EndLapsed).With("now", now).With("concertId", concertId))
