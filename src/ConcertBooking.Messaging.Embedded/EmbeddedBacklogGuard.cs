@@ -154,7 +154,8 @@ internal sealed partial class EmbeddedBacklogGuard(
             if (!_offsetReaders.TryGetValue(group.GroupId, out reader!))
             {
                 // Never subscribes, so it only reads the group's offsets and never joins or disturbs the group.
-                _offsetReaders[group.GroupId] = reader = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig(group.GroupId)).Build();
+                _offsetReaders[group.GroupId] = reader = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig(group.GroupId))
+                    .SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build();
             }
         }
 

@@ -24,7 +24,7 @@ public static class EmbeddedKafkaExtensions
         }
 
         var services = builder.Services;
-        services.AddOptions<EmbeddedKafkaOptions>().Bind(builder.Configuration.GetSection(EmbeddedKafkaOptions.SectionName));
+        services.AddOptions<EmbeddedKafkaOptions>().Bind(builder.Configuration.GetSection(EmbeddedKafkaOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<EmbeddedClusterSource>();
         services.AddSingleton<IKafkaClusterSource>(sp => sp.GetRequiredService<EmbeddedClusterSource>());
         services.AddSingleton<ITopicCreator>(sp => sp.GetRequiredService<EmbeddedClusterSource>());
@@ -32,6 +32,7 @@ public static class EmbeddedKafkaExtensions
         services.AddSingleton<IOutboxRepublisher, OutboxRepublisher<TOutboxContext>>();
         services.AddSingleton<IPublishPacer, EmbeddedBacklogGuard>();
         services.AddOutboxGapRepair<TOutboxContext>();
+        services.AddHostedService<IgnoredSettingsWarning>();
         return builder;
     }
 

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging;
@@ -11,11 +10,11 @@ namespace ConcertBooking.Messaging;
 /// settings bound from <c>Kafka:Producer</c> and <c>Kafka:Consumer</c> over the defaults below. Clients wait on
 /// <see cref="WaitReadyAsync"/> until the topics exist.
 /// </summary>
-public sealed partial class KafkaConnection(
+public sealed class KafkaConnection(
     IOptions<KafkaOptions> options,
     IConfiguration configuration,
     IEnumerable<IConfigureKafkaClients> tuning,
-    ILogger<KafkaConnection> logger) : IDisposable
+    KafkaClientLog clientLog) : IDisposable
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
@@ -23,6 +22,9 @@ public sealed partial class KafkaConnection(
     private IProducer<string?, byte[]?>? _deadLetterProducer;
 
     private string? _bootstrapServers;
+
+    /// <summary>Where every client of this process sends librdkafka's log lines and errors.</summary>
+    public KafkaClientLog ClientLog => clientLog;
 
     public string BootstrapServers => _bootstrapServers ?? options.Value.BootstrapServers;
 
@@ -41,7 +43,8 @@ public sealed partial class KafkaConnection(
             lock (_gate)
             {
                 return _producer ??= new ProducerBuilder<string, byte[]>(ProducerConfig())
-                    .SetErrorHandler((_, error) => LogClientError("producer", error.Code, error.Reason))
+                    .SetLogHandler((_, message) => clientLog.Write(message))
+                    .SetErrorHandler((_, error) => clientLog.Report("producer", error))
                     .Build();
             }
         }
@@ -55,7 +58,8 @@ public sealed partial class KafkaConnection(
             lock (_gate)
             {
                 return _deadLetterProducer ??= new ProducerBuilder<string?, byte[]?>(ProducerConfig())
-                    .SetErrorHandler((_, error) => LogClientError("dead-letter producer", error.Code, error.Reason))
+                    .SetLogHandler((_, message) => clientLog.Write(message))
+                    .SetErrorHandler((_, error) => clientLog.Report("dead-letter producer", error))
                     .Build();
             }
         }
@@ -145,9 +149,6 @@ public sealed partial class KafkaConnection(
             _deadLetterProducer = null;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Client} reports {Code}: {Reason}")]
-    private partial void LogClientError(string client, ErrorCode code, string reason);
 }
 
 /// <summary>Adjusts every client's settings for the cluster in use: defaults (which configuration may override) and

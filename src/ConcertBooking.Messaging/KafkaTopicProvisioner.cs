@@ -19,7 +19,8 @@ public sealed partial class KafkaTopicProvisioner(
     IOptions<KafkaOptions> options,
     string bootstrapServers,
     ILogger<KafkaTopicProvisioner> logger,
-    ITopicCreator? creator = null)
+    ITopicCreator? creator = null,
+    KafkaClientLog? clientLog = null)
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(15);
 
@@ -34,7 +35,9 @@ public sealed partial class KafkaTopicProvisioner(
         }
 
         using IAdminClient admin = new AdminClientBuilder(
-            kafka.ApplySecurity(new AdminClientConfig { BootstrapServers = bootstrapServers })).Build();
+            kafka.ApplySecurity(new AdminClientConfig { BootstrapServers = bootstrapServers }))
+            .SetLogHandler((_, message) => clientLog?.Write(message))
+            .Build();
 
         // All-topics metadata, because asking for named topics can auto-create them with broker defaults.
         Metadata metadata = await Task.Run(() => admin.GetMetadata(AdminTimeout), cancellationToken).ConfigureAwait(false);

@@ -34,7 +34,7 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
         {
             var config = connection.ConsumerConfig($"data-platform-replay-{Guid.NewGuid():N}");
             config.EnablePartitionEof = true;
-            using var consumer = new ConsumerBuilder<string?, byte[]?>(config).Build();
+            using var consumer = new ConsumerBuilder<string?, byte[]?>(config).SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build();
 
             var ranges = new List<(TopicPartition Partition, long Start, long End)>();
             var failure = FindStartOffsets(consumer, topics, from, ranges);
@@ -50,7 +50,7 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
         IConsumer<string?, byte[]?> consumer, IReadOnlyList<string> topics, DateTimeOffset from, List<(TopicPartition, long, long)> ranges)
     {
         List<TopicPartition> partitions;
-        using (var admin = new AdminClientBuilder(connection.AdminConfig()).Build())
+        using (var admin = new AdminClientBuilder(connection.AdminConfig()).SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build())
         {
             partitions = admin.GetMetadata(RequestTimeout).Topics
                 .Where(t => topics.Contains(t.Topic))

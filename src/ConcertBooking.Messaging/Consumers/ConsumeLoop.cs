@@ -50,7 +50,8 @@ internal sealed partial class ConsumeLoop(
                 inFlight?.Settle(c);
                 _positions.Removed(partitions.Select(p => p.TopicPartition));
             })
-            .SetErrorHandler((_, error) => LogKafkaError(group.GroupId, error.Code, error.Reason))
+            .SetLogHandler((_, message) => connection.ClientLog.Write(message))
+            .SetErrorHandler((_, error) => connection.ClientLog.Report(group.GroupId, error))
             .Build();
 
         inFlight = new ReadAhead(processor, settings.OverlapFrom, stoppingToken);
@@ -82,7 +83,4 @@ internal sealed partial class ConsumeLoop(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{GroupId}: revoked {Partitions}")]
     private partial void LogRevoked(string groupId, string partitions);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{GroupId}: Kafka reports {Code}: {Reason}")]
-    private partial void LogKafkaError(string groupId, ErrorCode code, string reason);
 }

@@ -42,13 +42,13 @@ public sealed class KafkaAdminQueries(
 
     private KafkaOverview GetOverview()
     {
-        using var admin = new AdminClientBuilder(connection.AdminConfig()).Build();
+        using var admin = new AdminClientBuilder(connection.AdminConfig()).SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build();
         var metadata = admin.GetMetadata(Timeout);
 
         // Watermarks and committed offsets come from a consumer that never joins a group, so asking does not
         // disturb the groups being looked at.
         var probeConfig = connection.ConsumerConfig("concertbooking-admin-probe");
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(probeConfig).Build();
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(probeConfig).SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build();
 
         var topics = new List<TopicInfo>();
         var watermarksByPartition = new Dictionary<TopicPartition, WatermarkOffsets>();
@@ -70,7 +70,7 @@ public sealed class KafkaAdminQueries(
         var groupInfos = new List<GroupInfo>();
         foreach (var group in groups.DistinctBy(g => g.GroupId))
         {
-            using var reader = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig(group.GroupId)).Build();
+            using var reader = new ConsumerBuilder<Ignore, Ignore>(connection.ConsumerConfig(group.GroupId)).SetLogHandler((_, m) => connection.ClientLog.Write(m)).Build();
             var partitions = watermarksByPartition.Keys.Where(tp => group.Topics.Contains(tp.Topic)).ToList();
             var committed = reader.Committed(partitions, Timeout);
             var infos = committed

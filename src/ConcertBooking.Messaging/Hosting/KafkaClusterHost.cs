@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,7 +53,7 @@ internal sealed partial class KafkaClusterHost(
 
     private async Task ProvisionUntilDoneAsync(CancellationToken cancellationToken)
     {
-        var provisioner = new KafkaTopicProvisioner(kafkaOptions, connection.BootstrapServers, loggers.CreateLogger<KafkaTopicProvisioner>(), topicCreator);
+        var provisioner = new KafkaTopicProvisioner(kafkaOptions, connection.BootstrapServers, loggers.CreateLogger<KafkaTopicProvisioner>(), topicCreator, connection.ClientLog);
         for (var backoff = TimeSpan.FromSeconds(1); !cancellationToken.IsCancellationRequested; backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
         {
             try
@@ -60,6 +61,12 @@ internal sealed partial class KafkaClusterHost(
                 await provisioner.ProvisionAsync(cancellationToken);
                 connection.MarkReady();
                 return;
+            }
+            catch (KafkaException ex)
+            {
+                // Expected while the cluster is unreachable: the reason is enough, readiness says the rest.
+                LogUnreachable(connection.BootstrapServers, ex.Error.Reason, backoff);
+                await Task.Delay(backoff, clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -71,6 +78,9 @@ internal sealed partial class KafkaClusterHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka cluster at {BootstrapServers}")]
     private partial void LogExternal(string bootstrapServers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka at {BootstrapServers} is not reachable ({Reason}); not ready, retrying in {Backoff}")]
+    private partial void LogUnreachable(string bootstrapServers, string reason, TimeSpan backoff);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning Kafka topics failed; retrying in {Backoff}")]
     private partial void LogProvisioningFailed(Exception exception, TimeSpan backoff);

@@ -25,6 +25,7 @@ public static class MessagingExtensions
         // The relay, the consumer loop and the cluster host all take a clock; a process that composes messaging
         // without the API (which registers one) must not fail to start for want of it.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KafkaClientLog>();
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
