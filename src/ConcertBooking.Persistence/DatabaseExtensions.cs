@@ -1,9 +1,11 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Persistence;
@@ -62,6 +64,10 @@ public static class DatabaseExtensions
     /// </summary>
     public static void UseDatabase(this IServiceProvider services, DbContextOptionsBuilder db, string connectionName)
     {
+        // A lost race (a seat or a queue place taken a moment earlier, a unique index doing its job) is a failed
+        // command the caller turns into a 409: EF must not log each one as an error. Failures nobody expects still
+        // surface where they are handled (a 500 from the exception handler, a background loop's own log).
+        db.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var configuration = services.GetRequiredService<IConfiguration>();
         var own = configuration.GetConnectionString(connectionName);

@@ -61,11 +61,27 @@ public abstract class MalformedRequestTests(DatabaseProvider provider) : Provide
         var admin = await Api.AdminAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
-        await (await admin.Http.SendAsync(request)).AssertProblemAsync(HttpStatusCode.BadRequest, slug);
+        var problem = await (await admin.Http.SendAsync(request)).AssertProblemAsync(HttpStatusCode.BadRequest, slug);
+        Assert.DoesNotMatch(@"\b(System|ConcertBooking|Microsoft)\.[A-Z]", problem.ToString());
 
         Assert.Equal(0, await admin.BalanceAsync());
         Assert.Equal(0, await Api.QueryAsync(db => db.Concerts.CountAsync()));
         Assert.Equal(0, await Api.QueryAsync(db => db.Reservations.CountAsync()));
+    }
+
+    [ProviderFact]
+    public async Task A_value_of_the_wrong_kind_is_answered_in_the_wire_s_words()
+    {
+        var fan = await Api.SignInAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, Pay) { Content = new StringContent("""{"method":"CARD"}""", Encoding.UTF8, "application/json") };
+
+        var problem = await (await fan.Http.SendAsync(request)).AssertProblemAsync(HttpStatusCode.BadRequest, "bad-request");
+
+        Assert.Equal("The request body is not valid: the value at $.method is not one of POINTS.", problem.GetProperty("detail").GetString());
+
+        var text = new HttpRequestMessage(HttpMethod.Post, Hold) { Content = new StringContent("""{"concertId":"1","seatId":1}""", Encoding.UTF8, "application/json") };
+        var wrongType = await (await fan.Http.SendAsync(text)).AssertProblemAsync(HttpStatusCode.BadRequest, "bad-request");
+        Assert.Equal("The request body is not valid: the value at $.concertId is not a whole number.", wrongType.GetProperty("detail").GetString());
     }
 
     [ProviderFact]

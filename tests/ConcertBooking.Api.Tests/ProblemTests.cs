@@ -94,7 +94,8 @@ public abstract class ProblemTests(DatabaseProvider provider) : ProviderTests(pr
         await (await Api.Anonymous().GetAsync($"/api/concerts/{unknown}/seats")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         await (await fan.HoldAsync(unknown, otherSeat.Id)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         await (await fan.HoldAsync(concert.Id, unknown)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
-        await (await fan.HoldAsync(concert.Id, otherSeat.Id)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var foreign = await (await fan.HoldAsync(concert.Id, otherSeat.Id)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Equal($"Seat {otherSeat.Id} is not a seat of concert {concert.Id}.", foreign.GetProperty("detail").GetString());
         await (await fan.HoldAsync(long.MaxValue, long.MaxValue)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         await (await fan.ReservationAsync(unknown)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         await (await fan.PayAsync(unknown)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");

@@ -68,7 +68,6 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         });
     }
 
-    // The JSON reader's message names the path and position of the offending value, which is what a client needs.
     private static string Describe(BadHttpRequestException exception) =>
-        exception.InnerException is JsonException json ? $"The request body is not valid: {json.Message}" : exception.Message;
+        exception.InnerException is JsonException json ? $"The request body is not valid: {JsonErrorText.Describe(json)}" : exception.Message;
 }

@@ -23,6 +23,10 @@ public static class BookingErrors
     public static BookingException NotFound(string what, long id) =>
         new(new(ErrorKind.NotFound, "not-found", $"{what} not found", $"{what} {id} does not exist."));
 
+    /// <summary>A seat id that is no seat of the concert asked for (another concert's, or none at all).</summary>
+    public static BookingException SeatNotInConcert(long seatId, long concertId) =>
+        new(new(ErrorKind.NotFound, "not-found", "Seat not found", $"Seat {seatId} is not a seat of concert {concertId}."));
+
     public static BookingException Forbidden(string detail) =>
         new(new(ErrorKind.Forbidden, "forbidden", "Forbidden", detail));
 

@@ -96,7 +96,7 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         }
 
         // A seat of another concert: the caller's transaction rolls the update back.
-        return reader.GetInt64(2) == concertId ? (reader.GetInt64(0), reader.GetString(1)) : throw BookingErrors.NotFound("Seat", seatId);
+        return reader.GetInt64(2) == concertId ? (reader.GetInt64(0), reader.GetString(1)) : throw BookingErrors.SeatNotInConcert(seatId, concertId);
     }
 
     private async Task TakeTicketAsync(long userId, long concertId, DateTimeOffset now, CancellationToken ct)
@@ -126,7 +126,7 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
 
         if (!await db.Seats.AsNoTracking().AnyAsync(s => s.Id == seatId && s.ConcertId == concertId, ct))
         {
-            return BookingErrors.NotFound("Seat", seatId);
+            return BookingErrors.SeatNotInConcert(seatId, concertId);
         }
 
         try
