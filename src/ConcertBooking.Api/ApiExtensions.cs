@@ -17,6 +17,7 @@ using ConcertBooking.Rankings;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using ConcertBooking.Api.Http;
+using ConcertBooking.Api.Startup;
 using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Storefront;
 
@@ -62,7 +63,7 @@ public static class ApiExtensions
             }
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddBearerScheme());
         services.AddBookingHealthChecks();
         services.AddBookingRateLimits(builder.Configuration);
 
@@ -90,6 +91,7 @@ public static class ApiExtensions
 
         if (roles.Has(ProcessRoles.Api))
         {
+            services.AddHostedService<StartupBanner>();
             services.AddHostedService<DemoDataSeeder>();
             services.AddHostedService<HoldSweeper>();
             services.AddSingleton<IdempotencyPruner>();

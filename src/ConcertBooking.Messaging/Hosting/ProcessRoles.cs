@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ConcertBooking.Messaging.Hosting;
 
@@ -60,7 +61,8 @@ public sealed class ProcessRoles
         var unknown = _requested?.Where(r => !_known.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList() ?? [];
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"Unknown role(s) {string.Join(", ", unknown)}; known: {string.Join(", ", _known)}.");
+            throw new OptionsValidationException("roles", typeof(ProcessRoles),
+                [$"roles: unknown role(s) {string.Join(", ", unknown)}; accepted: {string.Join(", ", _known)} (comma-separated)"]);
         }
     }
 
