@@ -59,11 +59,20 @@ public sealed class ProviderTheoryDiscoverer(IMessageSink diagnosticMessageSink)
 
 internal static class ProviderSkip
 {
+    private static int _announced;
+
     public static IXunitTestCase[]? For(IMessageSink sink, ITestFrameworkDiscoveryOptions options, ITestMethod testMethod)
     {
         if (!RunsOnPostgres(testMethod.TestClass) || PostgresServer.SkipReason is not { } reason)
         {
             return null;
+        }
+
+        // The console logger of plain `dotnet test` lists skipped tests without their reason but shows diagnostic
+        // messages (xunit.runner.json turns them on), so the reason is said there, once per run.
+        if (Interlocked.Exchange(ref _announced, 1) == 0)
+        {
+            sink.OnMessage(new DiagnosticMessage($"PostgreSQL tests skipped: {reason}"));
         }
 
         return [new XunitSkippedDataRowTestCase(sink, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod, reason)];
