@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Messaging.Telemetry;
 
 namespace ConcertBooking.Messaging;
@@ -21,7 +22,7 @@ public sealed class MessagingMetrics : IDisposable
     private long _oldestPendingTicks;
     private int _outboxReported;
 
-    public MessagingMetrics(IMeterFactory meters, TimeProvider clock)
+    public MessagingMetrics(IMeterFactory meters, TimeProvider clock, ConsumerGroupMonitor groups)
     {
         _meter = meters.Create(MeterName);
         SentMessages = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Outbox events delivered to Kafka by the relay");
@@ -44,13 +45,15 @@ public sealed class MessagingMetrics : IDisposable
             "Outbox rows waiting to be published, as of the relay's last read (the lease holder only)");
         _meter.CreateObservableGauge("concertbooking.outbox.oldest_pending.age", () => ObserveOldestPending(clock), "s",
             "Age of the oldest outbox row not yet published (0 when none waits; the lease holder only)");
+        ConsumerLagGauges.Register(_meter, groups);
+        BookingCounters = new BookingEventCounters(_meter);
     }
 
     private Histogram<double> Duration(string name, string description) =>
         _meter.CreateHistogram(name, "s", description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
-    /// <summary>The meter, for components that observe gauges of their own on it (consumer lag).</summary>
-    internal Meter Meter => _meter;
+    /// <summary>Holds, payments and sell-outs, counted as the relay publishes their events.</summary>
+    internal BookingEventCounters BookingCounters { get; }
 
     public Counter<long> SentMessages { get; }
 

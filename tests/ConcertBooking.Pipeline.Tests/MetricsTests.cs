@@ -15,17 +15,21 @@ public sealed class MetricsTests : IDisposable
         var fan = await _app.ClientForAsync("metrics-fan@example.com");
         var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 2);
         await Booking.ChargeAsync(fan, 100_000);
-        var reservationId = await Booking.HoldAsync(fan, concertId, seats[0]);
-        await Booking.PayAsync(fan, reservationId);
+        await Booking.PayAsync(fan, await Booking.HoldAsync(fan, concertId, seats[0]));
+        var otherFan = await _app.ClientForAsync("metrics-fan-2@example.com");
+        await Booking.ChargeAsync(otherFan, 100_000);
+        await Booking.PayAsync(otherFan, await Booking.HoldAsync(otherFan, concertId, seats[1]));
         await _app.WaitUntilAllGroupsProcessedEverythingAsync();
 
         // Anonymous, as Prometheus scrapes.
         var scraper = _app.CreateClient();
         var samples = await Eventually.WaitAsync(
             () => PrometheusText.ScrapeAsync(scraper),
-            s => PipelineApp.Groups.All(g => Sum(s, "concertbooking_events_handled_total", g) >= 2)
+            s => PipelineApp.Groups.All(g => Sum(s, "concertbooking_events_handled_total", g) >= 2
+                    && s.Any(l => l.Name == "concertbooking_consumer_lag" && l.Label("messaging_consumer_group_name") == g)
+                    && Sum(s, "concertbooking_consumer_lag", g) == 0)
                 && s.Any(b => b.Name == "concertbooking_outbox_backlog" && b.Value == 0),
-            "every group's handled events and the relay's empty backlog in /metrics");
+            "every group's handled events, its lag back at 0 and the relay's empty backlog in /metrics");
 
         Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "reservation-events") >= 1, "sent to reservation-events");
         Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "payment-events") >= 1, "sent to payment-events");
@@ -36,6 +40,20 @@ public sealed class MetricsTests : IDisposable
             Assert.Contains(samples, s => s.Name == "messaging_process_duration_seconds_count" && s.Label("messaging_consumer_group_name") == group && s.Value >= 1);
         }
 
+        foreach (var group in PipelineApp.Groups)
+        {
+            // One lag series per assigned partition of each topic the group reads, in records and in seconds.
+            var lag = samples.Where(s => s.Name == "concertbooking_consumer_lag" && s.Label("messaging_consumer_group_name") == group).ToList();
+            Assert.Contains(lag, s => s.Label("messaging_destination_name") == "reservation-events" && s.Label("messaging_destination_partition_id") is not null);
+            Assert.Equal(lag.Count, samples.Count(s => s.Name == "concertbooking_consumer_lag_age_seconds" && s.Label("messaging_consumer_group_name") == group));
+            Assert.Contains(samples, s => s.Name == "concertbooking_consumer_running" && s.Label("messaging_consumer_group_name") == group && s.Value == 1);
+        }
+
+        // Two seats held and paid, the second payment selling the concert out.
+        Assert.True(Sum(samples, "concertbooking_holds_total") >= 2, "holds");
+        Assert.True(Sum(samples, "concertbooking_payments_total") >= 2, "payments");
+        Assert.True(Sum(samples, "concertbooking_concerts_sold_out_total") >= 1, "sell-outs");
+        Assert.Contains(samples, s => s.Name == "concertbooking_waitlist_size" && s.Value == 0);
         Assert.Contains(samples, s => s.Name == "concertbooking_outbox_oldest_pending_age_seconds" && s.Value == 0);
         Assert.Contains(samples, s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
         Assert.Contains(samples, s => s.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal) || s.Name.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal));

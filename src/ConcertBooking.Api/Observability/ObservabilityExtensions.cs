@@ -1,4 +1,5 @@
 using ConcertBooking.Messaging;
+using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Telemetry;
 using ConcertBooking.Web;
 using OpenTelemetry;
@@ -17,7 +18,7 @@ namespace ConcertBooking.Api.Observability;
 public static class ObservabilityExtensions
 {
     /// <summary>The meters of this system; what the process serves besides the framework's own.</summary>
-    public static readonly string[] Meters = [MessagingMetrics.MeterName];
+    public static readonly string[] Meters = [MessagingMetrics.MeterName, WaitlistGauge.MeterName];
 
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
@@ -31,6 +32,11 @@ public static class ObservabilityExtensions
         if (!options.Metrics.Enabled && !tracing)
         {
             return builder;
+        }
+
+        if (options.Metrics.Enabled && ProcessRoles.Of(builder).Has(ProcessRoles.Api))
+        {
+            builder.Services.AddSingleton<WaitlistGauge>();
         }
 
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -86,6 +92,8 @@ public static class ObservabilityExtensions
             return app;
         }
 
+        // Its instrument exists once it is built.
+        app.ServiceProvider.GetService<WaitlistGauge>();
         var scrape = app.MapPrometheusScrapingEndpoint(options.Path);
         if (options.RequireAdmin)
         {

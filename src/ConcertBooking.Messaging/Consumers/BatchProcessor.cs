@@ -85,7 +85,7 @@ internal sealed partial class BatchProcessor(
             return;
         }
 
-        foreach (var (partition, count) in batch.Runs)
+        foreach (var (partition, count, _) in batch.Runs)
         {
             metrics.ConsumedMessages.Add(count, MessagingMetrics.Tags("receive", partition.Topic, group.GroupId, partition.Partition.Value));
         }

@@ -16,6 +16,7 @@ internal sealed partial class ConsumeLoop(
     KafkaConnection connection,
     BatchProcessor processor,
     IOptions<ConsumerLoopOptions> options,
+    ConsumerGroupMonitor monitor,
     TimeProvider clock,
     ILogger<ConsumeLoop> logger)
 {
@@ -29,10 +30,13 @@ internal sealed partial class ConsumeLoop(
     {
         var settings = options.Value;
         ReadAhead? inFlight = null;
+        var lag = monitor.For(group.GroupId);
         using var consumer = new ConsumerBuilder<string?, byte[]?>(connection.ConsumerConfig(group.GroupId))
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
-                _positions.Assigned(c.Committed(partitions, TimeSpan.FromSeconds(10)));
+                var committed = c.Committed(partitions, TimeSpan.FromSeconds(10));
+                _positions.Assigned(committed);
+                lag.Assigned(committed);
                 LogAssigned(group.GroupId, string.Join(", ", partitions));
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
@@ -41,6 +45,7 @@ internal sealed partial class ConsumeLoop(
                 // so the commit on revocation hands over exactly what was handled.
                 inFlight?.Settle(c);
                 _positions.Removed(partitions.Select(p => p.TopicPartition));
+                lag.Removed(partitions.Select(p => p.TopicPartition));
                 LogRevoked(group.GroupId, string.Join(", ", partitions.Select(p => p.TopicPartition)));
             })
             .SetPartitionsLostHandler((c, partitions) =>
@@ -49,13 +54,15 @@ internal sealed partial class ConsumeLoop(
                 // store offsets of partitions this member no longer has.
                 inFlight?.Settle(c);
                 _positions.Removed(partitions.Select(p => p.TopicPartition));
+                lag.Removed(partitions.Select(p => p.TopicPartition));
             })
             .SetLogHandler((_, message) => connection.ClientLog.Write(message))
             .SetErrorHandler((_, error) => connection.ClientLog.Report(group.GroupId, error))
             .Build();
 
-        inFlight = new ReadAhead(processor, settings.OverlapFrom, stoppingToken);
+        inFlight = new ReadAhead(processor, lag, settings.OverlapFrom, stoppingToken);
         consumer.Subscribe(group.Topics);
+        lag.Started();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -64,9 +71,11 @@ internal sealed partial class ConsumeLoop(
                 if (batch is null)
                 {
                     inFlight.Settle(consumer);
+                    lag.Idle(consumer);
                     continue;
                 }
 
+                lag.Read(batch);
                 inFlight.Start(consumer, batch);
             }
         }
@@ -74,6 +83,7 @@ internal sealed partial class ConsumeLoop(
         {
             // Graceful drain: the batch in flight is finished and its offsets stored; Close commits them.
             inFlight.SettleQuietly(consumer, logger, group.GroupId);
+            lag.Stopped(error: null);
             consumer.Close();
         }
     }

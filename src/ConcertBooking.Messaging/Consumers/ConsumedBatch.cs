@@ -12,6 +12,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     private readonly Dictionary<TopicPartition, long> _next = [];
     private TopicPartition? _partition;
     private int _runStart;
+    private DateTimeOffset? _runFirstTimestamp;
     private long _nextOffset;
     private bool _known;
 
@@ -23,8 +24,9 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     /// <summary>Jumps past the offset a partition should have delivered next: records the cluster dropped.</summary>
     public List<(TopicPartition Partition, long From, long To)> Gaps { get; } = [];
 
-    /// <summary>How many records each run of one partition's records held, once <see cref="Seal"/> has run.</summary>
-    public List<(TopicPartition Partition, int Count)> Runs { get; } = [];
+    /// <summary>How many records each run of one partition's records held and when its first was written (if the
+    /// record says), once <see cref="Seal"/> has run.</summary>
+    public List<(TopicPartition Partition, int Count, DateTimeOffset? FirstTimestamp)> Runs { get; } = [];
 
     /// <summary>The offset each partition of the batch delivers next, once <see cref="Seal"/> has run.</summary>
     public IReadOnlyDictionary<TopicPartition, long> NextOffsets => _next;
@@ -44,6 +46,9 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
             Seal();
             _partition = record.TopicPartition;
             _runStart = Entries.Count;
+            _runFirstTimestamp = record.Message.Timestamp.Type == TimestampType.NotAvailable
+                ? null
+                : DateTimeOffset.FromUnixTimeMilliseconds(record.Message.Timestamp.UnixTimestampMs);
             _known = _next.TryGetValue(_partition, out _nextOffset) || expected.TryGetValue(_partition, out _nextOffset);
         }
 
@@ -64,7 +69,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
         if (_partition is not null)
         {
             _next[_partition] = _nextOffset;
-            Runs.Add((_partition, Entries.Count - _runStart));
+            Runs.Add((_partition, Entries.Count - _runStart, _runFirstTimestamp));
             _partition = null;
         }
     }

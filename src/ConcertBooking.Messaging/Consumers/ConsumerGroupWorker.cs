@@ -12,6 +12,7 @@ internal sealed partial class ConsumerGroupWorker(
     KafkaConnection connection,
     ConsumeLoopFactory loops,
     MessagingMetrics metrics,
+    ConsumerGroupMonitor monitor,
     ILogger<ConsumerGroupWorker> logger) : BackgroundService
 {
     public string GroupId => group.GroupId;
@@ -45,6 +46,7 @@ internal sealed partial class ConsumerGroupWorker(
             catch (Exception ex)
             {
                 metrics.ConsumerStopped.Add(1, MessagingMetrics.GroupTag(group.GroupId));
+                monitor.For(group.GroupId).Stopped(ex);
                 LogLoopFailed(ex, group.GroupId);
                 stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             }

@@ -8,7 +8,7 @@ namespace ConcertBooking.Messaging.Consumers;
 /// one means the group has caught up, and is handled on the consumer's thread, since a thread hop would only add to
 /// every event's latency. A settled batch's offsets are stored for librdkafka's next commit.
 /// </summary>
-internal sealed class ReadAhead(BatchProcessor processor, int overlapFrom, CancellationToken stoppingToken)
+internal sealed class ReadAhead(BatchProcessor processor, GroupLag lag, int overlapFrom, CancellationToken stoppingToken)
 {
     private Task? _handling;
     private ConsumedBatch? _batch;
@@ -52,6 +52,8 @@ internal sealed class ReadAhead(BatchProcessor processor, int overlapFrom, Cance
                 // handlers' idempotency absorbs.
             }
         }
+
+        lag.Handled(batch, consumer);
     }
 
     /// <summary>At shutdown: a batch that fails (or is still retrying when shutdown begins) stays unstored, so the

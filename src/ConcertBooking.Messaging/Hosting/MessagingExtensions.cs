@@ -27,6 +27,7 @@ public static class MessagingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KafkaClientLog>();
         services.AddSingleton<KafkaConnection>();
+        services.AddSingleton<ConsumerGroupMonitor>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<KafkaAdminQueries>();
         services.AddSingleton<DeadLetterPublisher>();

@@ -75,7 +75,7 @@ internal sealed class OutboxPublisher<TContext>(
                 var result = await deliveries[i];
                 pacer?.Delivered(result);
                 MessagingActivities.Delivered(spans?[i], result);
-                RecordSent(pending[i].Topic, started);
+                RecordSent(pending[i], started);
                 if (failedKeys?.Contains(pending[i].Key) == true)
                 {
                     repeats++;
@@ -118,14 +118,15 @@ internal sealed class OutboxPublisher<TContext>(
 
     // Awaited in order, so an event's latency is read when its delivery and every earlier one in the batch are in:
     // at most the batch's own spread later than its delivery report.
-    private void RecordSent(string topic, long started)
+    private void RecordSent(OutboxMessage row, long started)
     {
+        metrics.BookingCounters.Published(row.EventType);
         if (!metrics.SentMessages.Enabled && !metrics.SendDuration.Enabled)
         {
             return;
         }
 
-        var tags = MessagingMetrics.Tags("send", topic);
+        var tags = MessagingMetrics.Tags("send", row.Topic);
         metrics.SentMessages.Add(1, tags);
         metrics.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
