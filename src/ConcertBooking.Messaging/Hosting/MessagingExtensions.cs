@@ -58,6 +58,7 @@ public static class MessagingExtensions
 
         var registration = new ConsumerGroupRegistration(groupId, topics);
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ConsumerGroupWorker>(sp, registration));
+        services.AddHealthChecks().AddTypeActivatedCheck<ConsumerGroupHealthCheck>($"consumer-group:{groupId}", null, ["ready"], groupId);
         if (ProcessedEventsContext(typeof(THandler)) is { } context)
         {
             var pruner = typeof(ProcessedEventsPruner<>).MakeGenericType(context);
