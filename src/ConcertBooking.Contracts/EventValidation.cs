@@ -61,8 +61,8 @@ public static class EventValidation
                 ?? Text(e.UserEmail, "userEmail", MaxEmailLength)
                 ?? Email(e.UserEmail)
                 ?? Text(e.ConcertName, "concertName", MaxNameLength)
-                ?? (e.ExpiresAt is { } expiresAt && (expiresAt <= e.OccurredAt || expiresAt > e.OccurredAt + MaxHold)
-                    ? $"expiresAt {expiresAt:O} is not within {MaxHold.TotalHours:0} h after occurredAt." : null),
+                ?? (e.ExpiresAt <= e.OccurredAt || e.ExpiresAt > e.OccurredAt + MaxHold
+                    ? $"expiresAt {e.ExpiresAt:O} is not within {MaxHold.TotalHours:0} h after occurredAt." : null),
             ReservationCancelled e => Ids((e.ReservationId, "reservationId"), (e.UserId, "userId"), (e.ConcertId, "concertId"), (e.SeatId, "seatId")),
             ReservationExpired e => Ids((e.ReservationId, "reservationId"), (e.UserId, "userId"), (e.ConcertId, "concertId"), (e.SeatId, "seatId")),
             PaymentCompleted e => Ids((e.PaymentId, "paymentId"), (e.ReservationId, "reservationId"), (e.UserId, "userId"))

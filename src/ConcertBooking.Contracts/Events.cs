@@ -9,9 +9,9 @@ public sealed record ReservationCreated(
     string UserEmail,
     string ConcertName) : IntegrationEvent
 {
-    /// <summary>When the hold lapses unless paid. Absent from events written before it existed; readers then take
-    /// the hold duration they know.</summary>
-    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>When the hold lapses unless paid. Required from schema version 2; a version 1 event without it is
+    /// upcast to occurredAt plus the hold duration.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
 
     protected override EventRoute Route => new(EventTypes.ReservationCreated, Topics.ReservationEvents, $"reservation-{ReservationId}");
 }

@@ -19,6 +19,13 @@ public abstract record IntegrationEvent
 {
     public const string EventTypePropertyName = "eventType";
 
+    /// <summary>The schema version this event is written at: always its type's current one (see
+    /// <see cref="EventSchemas"/>); events of an older version are upcast when read. Written right after
+    /// <c>eventType</c>, so a reader finds both without decoding the rest.</summary>
+    [JsonPropertyName(EventSchemas.VersionPropertyName)]
+    [JsonPropertyOrder(-3)]
+    public int SchemaVersion => EventSchemas.Of(GetType()).Current;
+
     [JsonPropertyOrder(-2)]
     public Guid EventId { get; init; } = Guid.CreateVersion7();
 

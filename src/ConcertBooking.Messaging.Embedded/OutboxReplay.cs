@@ -52,7 +52,7 @@ internal sealed partial class OutboxRepublisher<TContext>(
 /// starting after what this group already replayed in this process. The group's handler skips what it processed.
 /// Only the lagging group reads here; the others go on at full speed.
 /// </summary>
-internal sealed class OutboxGapRepair<TContext>(IServiceScopeFactory scopes) : IRecordGapRepair
+internal sealed class OutboxGapRepair<TContext>(IServiceScopeFactory scopes, UpcastDefaults upcast) : IRecordGapRepair
     where TContext : DbContext
 {
     private const int BatchSize = 1000;
@@ -89,7 +89,7 @@ internal sealed class OutboxGapRepair<TContext>(IServiceScopeFactory scopes) : I
             // JSON the relay publishes.
             yield return rows
                 .Select(r => (r.Key, Value: Encoding.UTF8.GetBytes(r.Payload)))
-                .Select(r => new ConsumedEvent(EventSerializer.Deserialize(r.Value), topic, -1, -1, r.Key) { Value = r.Value })
+                .Select(r => new ConsumedEvent(EventSerializer.Deserialize(r.Value, upcast), topic, -1, -1, r.Key) { Value = r.Value })
                 .ToList();
 
             // Reached only once the group has handled the batch: a failure leaves the cursor where it was.

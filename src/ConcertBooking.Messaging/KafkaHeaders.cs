@@ -7,6 +7,9 @@ public static class KafkaHeaders
     public const string EventId = "eventId";
     public const string TraceParent = "traceparent";
 
+    /// <summary>The event's schema version, as in its value (see <see cref="ConcertBooking.Contracts.EventSchemas"/>).</summary>
+    public const string SchemaVersion = ConcertBooking.Contracts.EventSchemas.VersionPropertyName;
+
     public const string DeadLetterOriginalTopic = "dlt.original.topic";
     public const string DeadLetterOriginalPartition = "dlt.original.partition";
     public const string DeadLetterOriginalOffset = "dlt.original.offset";

@@ -32,8 +32,6 @@ public static class NotificationService
         services.AddScoped<Waitlist>();
         services.AddScoped<NotificationQueries>();
 
-        services.AddOptions<NotificationOptions>()
-            .Configure<IConfiguration>((o, configuration) => o.HoldDuration = configuration.GetValue("Booking:HoldDuration", o.HoldDuration));
         services.AddOptions<SmtpOptions>()
             .Bind(builder.Configuration.GetSection(SmtpOptions.SectionName))
             .ValidateDataAnnotations()

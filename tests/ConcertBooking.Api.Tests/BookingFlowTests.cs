@@ -96,9 +96,9 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
             outbox.Select(m => (m.EventType, m.Topic, m.Key)));
         Assert.Equal(outbox.Count, outbox.Select(m => m.EventId).Distinct().Count());
 
-        var created = Assert.IsType<ReservationCreated>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[0].Payload)));
+        var created = Assert.IsType<ReservationCreated>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[0].Payload), UpcastDefaults.Standard));
         Assert.Equal((first.Id, fan.UserId, concert.Id, seats[0].Id, 45_000L, concert.Name), (created.ReservationId, created.UserId, created.ConcertId, created.SeatId, created.Amount, created.ConcertName));
-        var completed = Assert.IsType<PaymentCompleted>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[2].Payload)));
+        var completed = Assert.IsType<PaymentCompleted>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(outbox[2].Payload), UpcastDefaults.Standard));
         Assert.Equal((payment.PaymentId, first.Id, fan.UserId, 45_000L, "POINTS"), (completed.PaymentId, completed.ReservationId, completed.UserId, completed.Amount, completed.PaymentMethod));
     }
 
@@ -132,7 +132,7 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
 
         var soldOutEvent = Assert.Single(await Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == EventTypes.ConcertSoldOut).ToListAsync()));
         Assert.Equal((Topics.ConcertEvents, $"concert-{concert.Id}"), (soldOutEvent.Topic, soldOutEvent.Key));
-        var payload = Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOutEvent.Payload)));
+        var payload = Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOutEvent.Payload), UpcastDefaults.Standard));
         Assert.Equal((concert.Id, concert.Name, 3, concert.BookingOpensAt, Api.Clock.GetUtcNow()), (payload.ConcertId, payload.ConcertName, payload.TotalSeats, payload.BookingStartTime, payload.SoldOutTime));
 
         var latecomer = await Api.SignInAsync();
@@ -157,7 +157,7 @@ public abstract class BookingFlowTests(DatabaseProvider provider) : ProviderTest
         Assert.All(payments, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
         Assert.Equal("SOLD_OUT", (await Api.ConcertAsync(concert.Id)).Status);
         var soldOut = Assert.Single(await Api.QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.EventType == EventTypes.ConcertSoldOut).ToListAsync()));
-        Assert.Equal(3, Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOut.Payload))).TotalSeats);
+        Assert.Equal(3, Assert.IsType<ConcertSoldOut>(EventSerializer.Deserialize(Encoding.UTF8.GetBytes(soldOut.Payload), UpcastDefaults.Standard)).TotalSeats);
         var concertRow = await Api.QueryAsync(db => db.Concerts.AsNoTracking().SingleAsync(c => c.Id == concert.Id));
         Assert.Equal(3, concertRow.SoldSeats);
     }

@@ -147,7 +147,7 @@ public abstract class WaitingRoomTests(DatabaseProvider provider) : ProviderTest
         Assert.All(await Task.WhenAll(waiting.Select(f => f.QueueStatusAsync(concert.Id))), s => Assert.Equal("CLOSED", s.Status));
         await (await waiting[0].Http.PostAsync($"/api/concerts/{concert.Id}/queue", null)).AssertProblemAsync(HttpStatusCode.Conflict, "queue-closed");
         var closed = await Api.QueryAsync(db => db.OutboxMessages.Where(m => m.EventType == EventTypes.QueueClosed).Select(m => m.Payload).SingleAsync());
-        var @event = Assert.IsType<QueueClosed>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(closed)));
+        var @event = Assert.IsType<QueueClosed>(EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(closed), UpcastDefaults.Standard));
         Assert.Equal(waiting.Select(f => f.UserId).Order(), @event.WaitingUserIds.Order());
         Assert.Equal(0, await Api.AdmitAsync());
     }

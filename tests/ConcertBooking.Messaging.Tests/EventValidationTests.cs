@@ -8,7 +8,11 @@ public sealed class EventValidationTests
     private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Then = Now.AddMinutes(-1);
 
-    private static ReservationCreated Created => new(1, 2, 3, 4, 45_000, "fan@example.com", "Jazz Night") { OccurredAt = Then };
+    private static ReservationCreated Created => new(1, 2, 3, 4, 45_000, "fan@example.com", "Jazz Night")
+    {
+        OccurredAt = Then,
+        ExpiresAt = Then.AddMinutes(5),
+    };
 
     private static PaymentCompleted Paid => new(5, 1, 2, 45_000, "POINTS") { OccurredAt = Then };
 
@@ -36,8 +40,8 @@ public sealed class EventValidationTests
         Paid,
         SoldOut,
         SoldOut with { SoldOutTime = SoldOut.BookingStartTime, TotalSeats = EventValidation.MaxSeats },
-        Created with { OccurredAt = Now + EventValidation.MaxClockSkew },
-        Created with { OccurredAt = EventValidation.Epoch },
+        Created with { OccurredAt = Now + EventValidation.MaxClockSkew, ExpiresAt = Now + EventValidation.MaxClockSkew + EventValidation.MaxHold },
+        Created with { OccurredAt = EventValidation.Epoch, ExpiresAt = EventValidation.Epoch.AddMinutes(5) },
     };
 
     [Theory]
@@ -49,7 +53,7 @@ public sealed class EventValidationTests
     [MemberData(nameof(ValidEvents))]
     public void A_valid_event_survives_the_wire_and_stays_valid(IntegrationEvent @event)
     {
-        var decoded = EventSerializer.Deserialize(EventSerializer.SerializeToUtf8Bytes(@event));
+        var decoded = EventSerializer.Deserialize(EventSerializer.SerializeToUtf8Bytes(@event), UpcastDefaults.Standard);
 
         Assert.Null(EventValidation.Validate(@event.Topic, decoded, Now));
     }
@@ -84,6 +88,8 @@ public sealed class EventValidationTests
         { Created with { ConcertName = "" }, "concertName is missing." },
         { Created with { ConcertName = new string('n', 201) }, "concertName is longer than 200 characters." },
         { Created with { EventId = Guid.Empty }, "eventId is empty." },
+        { Created with { ExpiresAt = Then }, "expiresAt 2026-12-06T11:59:00.0000000+00:00 is not within 24 h after occurredAt." },
+        { Created with { ExpiresAt = Then + EventValidation.MaxHold + TimeSpan.FromTicks(1) }, "expiresAt 2026-12-07T11:59:00.0000001+00:00 is not within 24 h after occurredAt." },
         { Created with { OccurredAt = default }, "occurredAt 0001-01-01T00:00:00.0000000+00:00 is before 2020-01-01." },
         { Created with { OccurredAt = Now + EventValidation.MaxClockSkew + TimeSpan.FromTicks(1) }, "occurredAt 2026-12-06T12:05:00.0000001+00:00 is in the future." },
         { new ReservationCancelled(1, 0, 3, 4) { OccurredAt = Then }, "userId 0 is not a positive id." },
@@ -127,7 +133,7 @@ public sealed class EventValidationTests
              "paymentId":1,"reservationId":1,"userId":-1,"amount":5000000,"paymentMethod":"POINTS"}
             """u8;
 
-        var decoded = EventSerializer.Deserialize(json);
+        var decoded = EventSerializer.Deserialize(json, UpcastDefaults.Standard);
 
         Assert.Equal("userId -1 is not a positive id.", EventValidation.Validate(Topics.PaymentEvents, decoded, Now));
     }

@@ -55,7 +55,7 @@ public sealed class OutboxRelayTests(ITestOutputHelper output)
             Assert.Equal(row.EventType, record.Header(KafkaHeaders.EventType));
             Assert.Equal(row.TraceParent, record.Header(KafkaHeaders.TraceParent));
             Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", record.Header(KafkaHeaders.TraceParent));
-            Assert.Equal(row.EventType, EventSerializer.Deserialize(record.Message.Value).EventType);
+            Assert.Equal(row.EventType, EventSerializer.Deserialize(record.Message.Value, UpcastDefaults.Standard).EventType);
         }
 
         // A key lives on one partition, where offsets are the order consumers see: it must be the commit order.

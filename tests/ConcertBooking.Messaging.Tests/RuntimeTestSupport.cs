@@ -74,6 +74,7 @@ internal static class TestEvents
         new(Interlocked.Increment(ref _nextId), UserId: 7, ConcertId: 3, SeatId: 11, Amount: 50_000, "fan@example.com", "Test Concert")
         {
             OccurredAt = DateTimeOffset.UtcNow,
+            ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(5),
         };
 
     /// <summary>An event as the relay would put it on the wire, but onto a partition the test chooses.</summary>

@@ -61,7 +61,11 @@ public sealed class DataPlatformServiceTests : IDisposable
         // the payment must wait for the reservation instead of being lost or misfiled. The reservation goes onto the
         // partition of A1's hold, so that partition has records on both sides of afterFirstSale.
         var lateAt = HourlyReservations.HourOf(DateTimeOffset.UtcNow.AddDays(-3)).AddMinutes(17);
-        var late = new ReservationCreated(900_000_001, 900_000_003, 900_000_002, 1, 25_000, "late@example.com", "Late Night") { OccurredAt = lateAt };
+        var late = new ReservationCreated(900_000_001, 900_000_003, 900_000_002, 1, 25_000, "late@example.com", "Late Night")
+        {
+            OccurredAt = lateAt,
+            ExpiresAt = lateAt.AddMinutes(5),
+        };
         var latePayment = new PaymentCompleted(900_000_004, late.ReservationId, late.UserId, 25_000, "POINTS") { OccurredAt = lateAt.AddMinutes(5) };
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _app.Kafka.BootstrapServers }).Build();
         await producer.ProduceAsync(latePayment.Topic, new Message<string, byte[]> { Key = latePayment.Key, Value = EventSerializer.SerializeToUtf8Bytes(latePayment) });

@@ -38,7 +38,11 @@ public sealed class ForgedEventTests(ForgedEventTests.App fixture) : IClassFixtu
 
         var now = DateTimeOffset.UtcNow;
         var forgedPayment = new PaymentCompleted(990_001, held, userId, 5_000_000, "POINTS") { OccurredAt = now };
-        var wrongTopic = new ReservationCreated(990_002, userId, concertId, seats[1], 10_000, "forged-fan@example.com", "Forged") { OccurredAt = now };
+        var wrongTopic = new ReservationCreated(990_002, userId, concertId, seats[1], 10_000, "forged-fan@example.com", "Forged")
+        {
+            OccurredAt = now,
+            ExpiresAt = now.AddMinutes(5),
+        };
         var negativeUser = new PaymentCompleted(990_003, held, -1, 10_000, "POINTS") { OccurredAt = now };
         var negativeAmount = new PaymentCompleted(990_004, held, userId, -5, "POINTS") { OccurredAt = now };
         var noConcert = new ConcertSoldOut(0, "Nothing", now, now.AddHours(-1), 2) { OccurredAt = now };

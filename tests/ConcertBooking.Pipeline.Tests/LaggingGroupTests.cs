@@ -118,6 +118,7 @@ public sealed class LaggingGroupTests : IDisposable
                     return OutboxMessage.From(new ReservationCreated(id, 1, 1, id, 10_000, email, RandomText(large ? EventValidation.MaxNameLength : 20))
                     {
                         OccurredAt = DateTimeOffset.UtcNow,
+                        ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(5),
                     });
                 }));
                 await db.SaveChangesAsync();

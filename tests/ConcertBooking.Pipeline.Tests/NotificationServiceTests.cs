@@ -72,7 +72,8 @@ public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnly
              "reservationId":990001,"userId":{{userId}},"concertId":1,"seatId":7,"amount":50000,
              "userEmail":"notify-old-shape@example.com","concertName":"Old Shape Night"}
             """;
-        Assert.Null(((ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(oldShape))).ExpiresAt);
+        var upcast = (ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(oldShape), UpcastDefaults.Standard);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 9, 5, TimeSpan.Zero), upcast.ExpiresAt);
         await TopicRecords.ProduceAsync(_app.Kafka.BootstrapServers, [(Topics.ReservationEvents, "reservation-990001", Encoding.UTF8.GetBytes(oldShape), null)]);
 
         var confirmation = Assert.Single(await NotificationsApi.WaitForAsync(fan, n => n.Count > 0, "the hold confirmation"));
@@ -91,7 +92,7 @@ public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnly
 
         var payload = await _app.WithBookingDbAsync(db => db.OutboxMessages
             .Where(m => m.EventType == EventTypes.ReservationCreated && m.Key == $"reservation-{reservationId}").Select(m => m.Payload).SingleAsync());
-        Assert.Equal(expiresAt, ((ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(payload))).ExpiresAt);
+        Assert.Equal(expiresAt, ((ReservationCreated)EventSerializer.Deserialize(Encoding.UTF8.GetBytes(payload), UpcastDefaults.Standard)).ExpiresAt);
     }
 
     [Fact]
@@ -150,6 +151,7 @@ public sealed class NotificationServiceTests(NotificationServiceTests.StoredOnly
         var held = new ReservationCreated(reservationId, userId, concertId, seats[0], 55_000, "notify-early-payment@example.com", "Out of Order Night")
         {
             OccurredAt = now.AddSeconds(-1),
+            ExpiresAt = now.AddMinutes(5),
         };
 
         await ProduceAsync(paid);

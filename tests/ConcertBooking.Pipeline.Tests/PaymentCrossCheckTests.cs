@@ -13,7 +13,11 @@ public sealed class PaymentCrossCheckTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly ReservationCreated Created = new(7, 2, 3, 4, 45_000, "fan@example.com", "Jazz Night") { OccurredAt = At };
+    private static readonly ReservationCreated Created = new(7, 2, 3, 4, 45_000, "fan@example.com", "Jazz Night")
+    {
+        OccurredAt = At,
+        ExpiresAt = At.AddMinutes(5),
+    };
 
     private static readonly PaymentCompleted Genuine = new(9, 7, 2, 45_000, "POINTS") { OccurredAt = At.AddMinutes(1) };
 

@@ -123,6 +123,7 @@ public sealed class RankingServiceTests : IDisposable
         var created = new ReservationCreated(reservationId, UserId: 1, concert.Id, concert.SeatIds[0], Amount: 10_000, "early@example.com", concert.Name)
         {
             OccurredAt = now.AddSeconds(-1),
+            ExpiresAt = now.AddMinutes(5),
         };
 
         await ProduceAsync(payment);

@@ -87,7 +87,11 @@ public sealed class RawHoldClient : IHoldClient
 
             // The same event and serialization the API's outbox writer produces.
             var message = OutboxMessage.From(
-                new ReservationCreated(reservationId, _fan.UserId, _concertId, seatId, amount, _fan.Email, _concertName) { OccurredAt = now });
+                new ReservationCreated(reservationId, _fan.UserId, _concertId, seatId, amount, _fan.Email, _concertName)
+                {
+                    OccurredAt = now,
+                    ExpiresAt = expiresAt,
+                });
             _insertOutbox.Transaction = transaction;
             _insertOutbox.Parameters["eventId"].Value = _database.Uuid(message.EventId);
             _insertOutbox.Parameters["topic"].Value = message.Topic;

@@ -18,10 +18,12 @@ internal static class BenchEvents
     public static ReservationCreated Create(string? concertName = null)
     {
         var id = Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var now = DateTimeOffset.UtcNow;
         return new ReservationCreated(id, 1 + id % 10_000, 1 + id % 100, id, 10_000, "bench@example.com",
             concertName ?? RandomText(NameLength.Value))
         {
-            OccurredAt = DateTimeOffset.UtcNow,
+            OccurredAt = now,
+            ExpiresAt = now.AddMinutes(5),
         };
     }
 

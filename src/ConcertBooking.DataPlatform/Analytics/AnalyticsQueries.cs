@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.DataPlatform.Analytics;
 
-public sealed class AnalyticsQueries(DataPlatformDbContext db)
+public sealed class AnalyticsQueries(DataPlatformDbContext db, UpcastDefaults upcast)
 {
     public async Task<HourlyReservationsDto> HourlyAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class AnalyticsQueries(DataPlatformDbContext db)
 
         var activities = new Dictionary<long, ReservationActivity>();
         ConcertSale? sale = null;
-        foreach (var @event in archived.Select(a => a.ToConsumedEvent().Event))
+        foreach (var @event in archived.Select(a => a.ToConsumedEvent(upcast).Event))
         {
             if (ReservationActivity.ReservationIdOf(@event) is { } reservationId)
             {

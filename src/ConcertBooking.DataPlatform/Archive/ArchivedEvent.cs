@@ -74,10 +74,11 @@ public sealed class ArchivedEvent
         };
     }
 
-    /// <summary>The event again, as a consumer would have received it; for replays out of the archive.</summary>
-    public ConsumedEvent ToConsumedEvent()
+    /// <summary>The event again, as a consumer would have received it; for replays out of the archive. The payload is
+    /// kept as it arrived, so an event archived at an older schema version is upcast here.</summary>
+    public ConsumedEvent ToConsumedEvent(UpcastDefaults upcast)
     {
         var value = Encoding.UTF8.GetBytes(Payload);
-        return new ConsumedEvent(EventSerializer.Deserialize(value), Topic, Partition, Offset, Key) { Value = value };
+        return new ConsumedEvent(EventSerializer.Deserialize(value, upcast), Topic, Partition, Offset, Key) { Value = value };
     }
 }

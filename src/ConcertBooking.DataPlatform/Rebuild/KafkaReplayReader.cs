@@ -19,7 +19,7 @@ public sealed record KafkaReplay(IReadOnlyList<ConsumedEvent> Events, string? Fa
 /// partitions had when the read began, keeping the events that occurred at or after it. Reads with its own
 /// assignment and never commits, so the groups' positions are untouched.
 /// </summary>
-public sealed class KafkaReplayReader(KafkaConnection connection)
+public sealed class KafkaReplayReader(KafkaConnection connection, UpcastDefaults upcast)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
@@ -121,7 +121,7 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
         return null;
     }
 
-    private static KafkaReplay ReadRanges(
+    private KafkaReplay ReadRanges(
         IConsumer<string?, byte[]?> consumer, List<(TopicPartition Partition, long Start, long End)> ranges, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var events = new List<ConsumedEvent>();
@@ -165,7 +165,7 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
 
     /// <summary>Null for what the live consumer does not handle either: poison records (they went to the dead-letter
     /// topic) and event types this version does not know.</summary>
-    private static ConsumedEvent? Decode(ConsumeResult<string?, byte[]?> record)
+    private ConsumedEvent? Decode(ConsumeResult<string?, byte[]?> record)
     {
         if (record.Message.Value is not { Length: > 0 } value)
         {
@@ -174,7 +174,7 @@ public sealed class KafkaReplayReader(KafkaConnection connection)
 
         try
         {
-            return new ConsumedEvent(EventSerializer.Deserialize(value), record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
+            return new ConsumedEvent(EventSerializer.Deserialize(value, upcast), record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key)
             {
                 Value = value,
             };

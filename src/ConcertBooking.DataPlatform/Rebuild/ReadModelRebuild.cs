@@ -1,3 +1,4 @@
+using ConcertBooking.Contracts;
 using ConcertBooking.DataPlatform.Archive;
 using ConcertBooking.Persistence;
 using ConcertBooking.Messaging.Consumers;
@@ -47,6 +48,7 @@ public sealed partial class ReadModelRebuild(
     IEnumerable<ConsumerGroupSubscription> groups,
     DataPlatformDbContext archive,
     KafkaReplayReader kafka,
+    UpcastDefaults upcast,
     TimeProvider clock,
     ILogger<ReadModelRebuild> logger)
 {
@@ -120,7 +122,7 @@ public sealed partial class ReadModelRebuild(
             }
 
             after = page[^1].Sequence;
-            var missing = page.Where(a => !replayed.Contains(a.EventId)).Select(a => a.ToConsumedEvent()).ToList();
+            var missing = page.Where(a => !replayed.Contains(a.EventId)).Select(a => a.ToConsumedEvent(upcast)).ToList();
             await ApplyAsync(rebuilder, group.GroupId, missing, processed, replayed, cancellationToken);
         }
 

@@ -10,7 +10,7 @@ internal static class BatchReader
     /// <summary>Null when no record arrived within <paramref name="pollTimeout"/>.</summary>
     public static ConsumedBatch? Read(
         IConsumer<string?, byte[]?> consumer, PartitionPositions positions, ConsumerLoopOptions options, TimeSpan pollTimeout,
-        Func<string, IntegrationEvent, string?> contract)
+        EventReader reader)
     {
         var first = consumer.Consume(pollTimeout);
         if (first is null || first.IsPartitionEOF)
@@ -18,7 +18,7 @@ internal static class BatchReader
             return null;
         }
 
-        var batch = new ConsumedBatch(positions.Next, contract);
+        var batch = new ConsumedBatch(positions.Next, reader);
         batch.Add(first);
 
         // Real time, not the TimeProvider: librdkafka waits in real time.

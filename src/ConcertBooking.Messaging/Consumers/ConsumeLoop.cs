@@ -17,14 +17,15 @@ internal sealed partial class ConsumeLoop(
     BatchProcessor processor,
     IOptions<ConsumerLoopOptions> options,
     ConsumerGroupMonitor monitor,
+    UpcastDefaults upcastDefaults,
     TimeProvider clock,
     ILogger<ConsumeLoop> logger)
 {
     private readonly PartitionPositions _positions = new();
 
-    /// <summary>Every event from Kafka meets its contract before a handler acts on it: anyone who can write to a
-    /// topic can put a record there.</summary>
-    private string? Contract(string topic, IntegrationEvent @event) => EventValidation.Validate(topic, @event, clock.GetUtcNow());
+    /// <summary>Every event from Kafka is read at a schema version this release knows and meets its contract before
+    /// a handler acts on it: anyone who can write to a topic can put a record there.</summary>
+    private readonly EventReader _reader = new(upcastDefaults, clock);
 
     public void Run(CancellationToken stoppingToken)
     {
@@ -67,7 +68,7 @@ internal sealed partial class ConsumeLoop(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = BatchReader.Read(consumer, _positions, settings, TimeSpan.FromMilliseconds(100), Contract);
+                var batch = BatchReader.Read(consumer, _positions, settings, TimeSpan.FromMilliseconds(100), _reader);
                 if (batch is null)
                 {
                     inFlight.Settle(consumer);

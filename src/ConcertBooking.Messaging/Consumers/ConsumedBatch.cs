@@ -7,7 +7,7 @@ namespace ConcertBooking.Messaging.Consumers;
 /// The records of one poll, decoded as they arrive. Each partition's position is tracked as records arrive too, so
 /// the next batch can be read (and its gaps found) while this one is still being handled.
 /// </summary>
-internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected, Func<string, IntegrationEvent, string?> contract)
+internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> expected, EventReader reader)
 {
     private readonly Dictionary<TopicPartition, long> _next = [];
     private TopicPartition? _partition;
@@ -34,7 +34,7 @@ internal sealed class ConsumedBatch(IReadOnlyDictionary<TopicPartition, long> ex
     public void Add(ConsumeResult<string?, byte[]?> record)
     {
         Track(record);
-        var decoded = EventDecoder.Decode(record, _partition!.Topic, contract);
+        var decoded = EventDecoder.Decode(record, _partition!.Topic, reader);
         Entries.Add((decoded, decoded.Outcome == DecodeOutcome.Event ? null : record));
     }
 

@@ -21,6 +21,9 @@ public sealed class ConsumedEvent
     private byte[]? _eventIdHeader;
     private byte[]? _traceParent;
 
+    // The schema version the record's header announced, if it had one: the value must be of that version.
+    private int? _headerVersion;
+
     /// <summary>An event already decoded (replayed from the outbox or the archive).</summary>
     public ConsumedEvent(IntegrationEvent @event, string topic, int partition, long offset, string? key)
         : this(@event.EventId, @event.EventType, topic, partition, offset, key)
@@ -62,22 +65,25 @@ public sealed class ConsumedEvent
     /// <see cref="EventValidation"/>); the runtime then dead-letters the record at once, and no handler acts on it.</summary>
     public IntegrationEvent Event => _event ??= Decode();
 
-    /// <summary>Checks a decoded event against its contract; null when valid, else why not. Set for records from
-    /// Kafka, where anyone who can write to a topic can put one.</summary>
-    internal Func<string, IntegrationEvent, string?>? Contract { get; init; }
+    /// <summary>Decodes (upcasting an older schema version) and checks the value against its contract. Set for
+    /// records from Kafka, where anyone who can write to a topic can put one.</summary>
+    internal EventReader? Reader { get; init; }
 
     /// <summary>A record whose headers name its event; the value is decoded on demand.</summary>
     internal static ConsumedEvent FromHeaders(
-        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, Headers headers,
-        Func<string, IntegrationEvent, string?> contract) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers, Contract = contract };
+        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, string? key, Headers headers,
+        EventReader reader) =>
+        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers, _headerVersion = schemaVersion, Reader = reader };
 
     /// <summary>A record with exactly the relay's headers, in the relay's order: only the values that cannot be
-    /// derived from the event's id and type are kept.</summary>
+    /// derived from the event's id, type and version are kept.</summary>
     internal static ConsumedEvent FromRelayHeaders(
-        Guid eventId, string eventType, byte[] value, string topic, int partition, long offset, string? key, byte[] eventIdHeader, byte[] traceParent,
-        Func<string, IntegrationEvent, string?> contract) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent, Contract = contract };
+        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, string? key,
+        byte[] eventIdHeader, byte[] traceParent, EventReader reader) =>
+        new(eventId, eventType, topic, partition, offset, key)
+        {
+            Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent, _headerVersion = schemaVersion, Reader = reader,
+        };
 
     /// <summary>A record decoded in full (it did not name its event in headers), with whatever headers it had.</summary>
     internal static ConsumedEvent FromValue(IntegrationEvent @event, byte[] value, string topic, int partition, long offset, string? key, Headers? headers) =>
@@ -91,14 +97,23 @@ public sealed class ConsumedEvent
             return _headers;
         }
 
-        return _eventIdHeader is null || _traceParent is null
-            ? []
-            : new Headers
-            {
-                { KafkaHeaders.EventType, Encoding.ASCII.GetBytes(EventType) },
-                { KafkaHeaders.EventId, _eventIdHeader },
-                { KafkaHeaders.TraceParent, _traceParent },
-            };
+        if (_eventIdHeader is null || _traceParent is null)
+        {
+            return [];
+        }
+
+        var headers = new Headers
+        {
+            { KafkaHeaders.EventType, Encoding.ASCII.GetBytes(EventType) },
+            { KafkaHeaders.EventId, _eventIdHeader },
+            { KafkaHeaders.TraceParent, _traceParent },
+        };
+        if (_headerVersion is { } version)
+        {
+            headers.Add(KafkaHeaders.SchemaVersion, SchemaVersionHeader.Encode(version));
+        }
+
+        return headers;
     }
 
     /// <summary>The W3C trace context the record carries (the relay's <c>traceparent</c> header), if any.</summary>
@@ -126,13 +141,19 @@ public sealed class ConsumedEvent
     {
         try
         {
-            var decoded = EventSerializer.Deserialize(Value.Span);
+            var decoded = Reader!.Decode(Value.Span, out var version);
             if (decoded.EventId != EventId || decoded.EventType != EventType)
             {
                 throw new JsonException($"The value is a {decoded.EventType} {decoded.EventId}, not what the headers say.");
             }
 
-            return Contract?.Invoke(Topic, decoded) is { } broken ? throw new JsonException($"Invalid {EventType}: {broken}") : decoded;
+            if (_headerVersion is { } announced && announced != version)
+            {
+                throw new JsonException($"The value is at schema version {version}, the headers say {announced}.");
+            }
+
+            Reader.Check(Topic, decoded);
+            return decoded;
         }
         catch (JsonException ex)
         {

@@ -34,6 +34,9 @@ internal static class EventDecoder
         EventTypes.QueueClosed,
     ];
 
+    /// <summary>The event types consumers hand to handlers; any other is skipped and counted.</summary>
+    public static IReadOnlyList<string> ConsumedTypes => KnownTypes;
+
     /// <summary>
     /// A record the relay published names its event in the <c>eventType</c> and <c>eventId</c> headers: that is all
     /// the runtime needs, and the value is decoded only when a handler reads the event (a value that turns out not
@@ -41,9 +44,9 @@ internal static class EventDecoder
     /// <paramref name="topic"/> is the record's topic as the batch already holds it, so that the record's own copy
     /// of the name is not kept alive a thousand times over.
     /// </summary>
-    /// <paramref name="contract"/> checks a decoded event (see <see cref="ConsumedEvent.Contract"/>): a record that
-    /// breaks it is poison too.
-    public static Decoded Decode(ConsumeResult<string?, byte[]?> record, string topic, Func<string, IntegrationEvent, string?> contract)
+    /// <paramref name="reader"/> decodes and checks the value (see <see cref="EventReader"/>): a record that breaks
+    /// the event's contract, or is of a schema version this release does not read, is poison too.
+    public static Decoded Decode(ConsumeResult<string?, byte[]?> record, string topic, EventReader reader)
     {
         var value = record.Message.Value;
         if (value is null || value.Length == 0)
@@ -52,7 +55,7 @@ internal static class EventDecoder
         }
 
         var headers = record.Message.Headers;
-        if (headers is not null && IdentityOf(headers) is var (typeHeader, idHeader, relayTraceParent)
+        if (headers is not null && IdentityOf(headers) is var (typeHeader, idHeader, relayTraceParent, versionHeader)
             && Utf8Parser.TryParse(idHeader, out Guid eventId, out var consumed, 'D') && consumed == idHeader.Length)
         {
             if (KnownType(typeHeader) is not { } known)
@@ -60,34 +63,48 @@ internal static class EventDecoder
                 return new(DecodeOutcome.UnknownType, null, Encoding.UTF8.GetString(typeHeader), null);
             }
 
+            // A version this release cannot read is refused before anything else: no handler could act on it.
+            int? version = versionHeader is null ? null : SchemaVersionHeader.Decode(versionHeader);
+            if (versionHeader is not null && version is null)
+            {
+                return new(DecodeOutcome.Poison, null, known, new EventVersionException($"The {KafkaHeaders.SchemaVersion} header is not a whole number."));
+            }
+
+            if (version is { } v && EventSchemas.Find(known)?.Refusal(v) is { } refusal)
+            {
+                return new(DecodeOutcome.Poison, null, known, new EventVersionException(refusal));
+            }
+
             var (partition, offset, key) = (record.Partition.Value, record.Offset.Value, record.Message.Key);
             return new(DecodeOutcome.Event, relayTraceParent is not null
-                ? ConsumedEvent.FromRelayHeaders(eventId, known, value, topic, partition, offset, key, idHeader, relayTraceParent, contract)
-                : ConsumedEvent.FromHeaders(eventId, known, value, topic, partition, offset, key, headers, contract), known, null);
+                ? ConsumedEvent.FromRelayHeaders(eventId, known, version, value, topic, partition, offset, key, idHeader, relayTraceParent, reader)
+                : ConsumedEvent.FromHeaders(eventId, known, version, value, topic, partition, offset, key, headers, reader), known, null);
         }
 
-        return DecodeValue(record, value, topic, contract);
+        return DecodeValue(record, value, topic, reader);
     }
 
-    /// <summary>The <c>eventType</c> and <c>eventId</c> headers, and the <c>traceparent</c> when the record has exactly
-    /// the relay's three headers in the relay's order (the usual case, found without searching).</summary>
-    private static (byte[] Type, byte[] Id, byte[]? RelayTraceParent)? IdentityOf(Headers headers)
+    /// <summary>The <c>eventType</c>, <c>eventId</c> and <c>schemaVersion</c> headers, and the <c>traceparent</c> when
+    /// the record has exactly the relay's headers in the relay's order (the usual case, found without searching; the
+    /// relay of releases before schema versions wrote the first three only).</summary>
+    private static (byte[] Type, byte[] Id, byte[]? RelayTraceParent, byte[]? Version)? IdentityOf(Headers headers)
     {
         // A header may carry no value at all (null, not empty): such a record is not named by its headers.
-        if (headers.Count == 3
+        if (headers.Count is 3 or 4
             && headers[0].Key == KafkaHeaders.EventType
             && headers[1].Key == KafkaHeaders.EventId
             && headers[2].Key == KafkaHeaders.TraceParent
             && headers[0].GetValueBytes() is { } relayType
             && headers[1].GetValueBytes() is { } relayId
-            && headers[2].GetValueBytes() is { } traceParent)
+            && headers[2].GetValueBytes() is { } traceParent
+            && (headers.Count == 3 || (headers[3].Key == KafkaHeaders.SchemaVersion && headers[3].GetValueBytes() is not null)))
         {
-            return (relayType, relayId, traceParent);
+            return (relayType, relayId, traceParent, headers.Count == 4 ? headers[3].GetValueBytes() : null);
         }
 
         return headers.TryGetLastBytes(KafkaHeaders.EventType, out var type) && type is not null
             && headers.TryGetLastBytes(KafkaHeaders.EventId, out var id) && id is not null
-                ? (type, id, null)
+                ? (type, id, null, headers.TryGetLastBytes(KafkaHeaders.SchemaVersion, out var version) ? version : null)
                 : null;
     }
 
@@ -104,14 +121,18 @@ internal static class EventDecoder
         return null;
     }
 
-    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value, string topic, Func<string, IntegrationEvent, string?> contract)
+    private static Decoded DecodeValue(ConsumeResult<string?, byte[]?> record, byte[] value, string topic, EventReader reader)
     {
         try
         {
-            var @event = EventSerializer.Deserialize(value);
-            if (contract(topic, @event) is { } broken)
+            var @event = reader.Decode(value, out _);
+            try
             {
-                return new(DecodeOutcome.Poison, null, @event.EventType, new JsonException($"Invalid {@event.EventType}: {broken}"));
+                reader.Check(topic, @event);
+            }
+            catch (JsonException invalid)
+            {
+                return new(DecodeOutcome.Poison, null, @event.EventType, invalid);
             }
 
             return new(DecodeOutcome.Event,
@@ -120,6 +141,8 @@ internal static class EventDecoder
         }
         catch (JsonException ex)
         {
+            // Including a schema version this release does not read: poison when the type is known, skipped like
+            // any unknown type otherwise.
             return Classify(value, ex);
         }
     }

@@ -1,6 +1,8 @@
+using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,6 +27,13 @@ public static class MessagingExtensions
         // The relay, the consumer loop and the cluster host all take a clock; a process that composes messaging
         // without the API (which registers one) must not fail to start for want of it.
         services.TryAddSingleton(TimeProvider.System);
+
+        // Version 1 RESERVATION_CREATED events may lack expiresAt: the hold then lasted the booking side's hold
+        // duration, which the whole deployment configures in one place.
+        // Read when first needed, so that the booking side's own options validation reports a bad value first.
+        services.TryAddSingleton(sp => new UpcastDefaults(
+            sp.GetRequiredService<IConfiguration>().GetValue(UpcastDefaults.HoldDurationKey, UpcastDefaults.Standard.HoldDuration)));
+
         services.AddSingleton<KafkaClientLog>();
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<ConsumerGroupMonitor>();

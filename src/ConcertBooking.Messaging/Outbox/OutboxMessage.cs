@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using ConcertBooking.Contracts;
+using ConcertBooking.Messaging.Consumers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -41,18 +42,25 @@ public sealed class OutboxMessage
     public DateTimeOffset? SentAt { get; private set; }
 
     /// <summary>The record the relay publishes: key, the JSON as committed, and the headers that name the event.
-    /// <paramref name="traceParent"/> (the span of its publishing) replaces the committing request's trace context.</summary>
-    public Message<string, byte[]> ToKafkaMessage(string? traceParent = null) => new()
+    /// <paramref name="traceParent"/> (the span of its publishing) replaces the committing request's trace context.
+    /// The schema version header is read from the JSON itself, so a row committed by an older release (at an older
+    /// version) is labelled as what it is.</summary>
+    public Message<string, byte[]> ToKafkaMessage(string? traceParent = null)
     {
-        Key = Key,
-        Value = Encoding.UTF8.GetBytes(Payload),
-        Headers = new Headers
+        var value = Encoding.UTF8.GetBytes(Payload);
+        return new()
         {
-            { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(EventType) },
-            { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(EventId.ToString()) },
-            { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(traceParent ?? TraceParent ?? NewTraceParent()) },
-        },
-    };
+            Key = Key,
+            Value = value,
+            Headers = new Headers
+            {
+                { KafkaHeaders.EventType, Encoding.UTF8.GetBytes(EventType) },
+                { KafkaHeaders.EventId, Encoding.UTF8.GetBytes(EventId.ToString()) },
+                { KafkaHeaders.TraceParent, Encoding.UTF8.GetBytes(traceParent ?? TraceParent ?? NewTraceParent()) },
+                { KafkaHeaders.SchemaVersion, SchemaVersionHeader.Encode(EventSchemas.Peek(value).Version ?? 1) },
+            },
+        };
+    }
 
     private static string NewTraceParent() =>
         $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";

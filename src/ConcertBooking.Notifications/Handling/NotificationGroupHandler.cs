@@ -16,13 +16,12 @@ internal sealed partial class NotificationGroupHandler(
     [ServiceKey] string groupId,
     NotificationsDbContext db,
     TimeProvider clock,
-    IOptions<NotificationOptions> options,
     ILogger<NotificationGroupHandler> logger,
     NotificationDelivery? delivery = null) : IKeepsProcessedEventsIn<NotificationsDbContext>
 {
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        var recorder = new NotificationRecorder(db, groupId, clock, options.Value.HoldDuration);
+        var recorder = new NotificationRecorder(db, groupId, clock);
         await recorder.HandleAsync(events, cancellationToken);
         if (delivery is null)
         {

@@ -10,7 +10,7 @@ namespace ConcertBooking.Notifications.Handling;
 /// Turns a batch of events into stored notifications (not yet delivered) and keeps the reservation projection the
 /// receipts need, in the batch's one transaction. A handful of queries per batch, whatever its size.
 /// </summary>
-internal sealed class NotificationRecorder(NotificationsDbContext db, string groupId, TimeProvider clock, TimeSpan holdDuration)
+internal sealed class NotificationRecorder(NotificationsDbContext db, string groupId, TimeProvider clock)
     : IdempotentEventHandler<NotificationsDbContext>(db, groupId, clock)
 {
     private readonly TimeProvider _clock = clock;
@@ -37,7 +37,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
                 case ReservationCreated held:
                     var hold = Track(reservations, added, held.ReservationId);
                     hold.RecordHold(held);
-                    drafts.Add(NotificationTexts.HoldConfirmation(held, held.ExpiresAt ?? held.OccurredAt + holdDuration, now));
+                    drafts.Add(NotificationTexts.HoldConfirmation(held, held.ExpiresAt, now));
                     IssueReceiptIfDue(hold, drafts, now);
                     break;
                 case PaymentCompleted paid:

@@ -3,13 +3,6 @@ using MailKit.Security;
 
 namespace ConcertBooking.Notifications;
 
-public sealed class NotificationOptions
-{
-    /// <summary>How long a hold lasts, for a RESERVATION_CREATED without <c>expiresAt</c> (written before events
-    /// carried it): its expiry is then occurredAt plus this, read from the booking core's <c>Booking:HoldDuration</c>.</summary>
-    public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(5);
-}
-
 /// <summary>Mail delivery, on when <see cref="Host"/> is set; without it notifications are stored and logged only.</summary>
 public sealed class SmtpOptions
 {
