@@ -91,7 +91,7 @@ public sealed class WaitingRoomEventsTests : IDisposable
     private async Task<FanAdmitted> AdmittedEventAsync(long concertId)
     {
         var payloads = await _app.WithBookingDbAsync(db => db.OutboxMessages.Where(m => m.EventType == EventTypes.FanAdmitted).Select(m => m.Payload).ToListAsync());
-        return Assert.Single(payloads.Select(p => (FanAdmitted)EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(p))), e => e.ConcertId == concertId);
+        return Assert.Single(payloads.Select(p => (FanAdmitted)EventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(p), UpcastDefaults.Standard)), e => e.ConcertId == concertId);
     }
 
     private static async Task<T> GetAsync<T>(HttpClient client, string url)
