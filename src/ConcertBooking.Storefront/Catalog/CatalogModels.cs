@@ -2,7 +2,8 @@ using ConcertBooking.Domain.Concerts;
 
 namespace ConcertBooking.Storefront.Catalog;
 
-/// <summary>A concert as the pages show it: availability and the range of its section prices.</summary>
+/// <summary>A concert as the pages show it: availability, the range of its section prices, and whether fans
+/// reach its seats through an open waiting room.</summary>
 public sealed record ConcertCard(
     long Id,
     string Name,
@@ -13,7 +14,8 @@ public sealed record ConcertCard(
     int AvailableSeats,
     ConcertStatus Status,
     long MinPrice,
-    long MaxPrice);
+    long MaxPrice,
+    bool WaitingRoom);
 
 /// <summary>Seats by section and row, in seat-id order: the order of the live status string.</summary>
 public sealed record SeatMap(ConcertCard Concert, IReadOnlyList<SectionView> Sections)
@@ -29,3 +31,6 @@ public sealed record SeatView(long Id, string Label, string Number, SeatStatus S
 
 /// <summary>One seat by id, for listing a fan's reservations with readable labels.</summary>
 public sealed record SeatLabel(long SeatId, string Label, string Section, long ConcertId, string ConcertName);
+
+/// <summary>A concert's waiting-room page: the concert, and when its waiting room opens (null: it has none).</summary>
+public sealed record WaitingRoomView(ConcertCard Concert, DateTimeOffset? OpensAt);

@@ -29,6 +29,24 @@ public sealed class CatalogQueries(BookingDbContext db, TimeProvider clock)
         return new SeatMap(row.ToCard(now), GroupBySectionAndRow(seats, now));
     }
 
+    /// <summary>The concert without its seats (the waiting room is read by every fan in line) and when its open
+    /// waiting room lets fans join; null when there is no such concert.</summary>
+    public async Task<WaitingRoomView?> WaitingRoomAsync(long concertId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var row = await Cards(db.Concerts.AsNoTracking().Where(c => c.Id == concertId), now).FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var opensAt = await db.ConcertQueues.AsNoTracking()
+            .Where(q => q.ConcertId == concertId && q.Enabled && q.ClosedAt == null)
+            .Select(q => (DateTimeOffset?)q.OpensAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return new WaitingRoomView(row.ToCard(now), opensAt);
+    }
+
     /// <summary>One character per seat in seat-id order: <c>a</c>vailable, <c>h</c>eld, <c>s</c>old; null when
     /// there is no such concert.</summary>
     public async Task<SeatStates?> SeatStatesAsync(long concertId, CancellationToken cancellationToken)
@@ -101,13 +119,14 @@ public sealed class CatalogQueries(BookingDbContext db, TimeProvider clock)
             db.Seats.Count(s => s.ConcertId == c.Id
                 && (s.Status == SeatStatus.Available || (s.Status == SeatStatus.Held && s.HeldUntil <= now))),
             db.Seats.Where(s => s.ConcertId == c.Id).Min(s => (long?)s.Price) ?? 0,
-            db.Seats.Where(s => s.ConcertId == c.Id).Max(s => (long?)s.Price) ?? 0));
+            db.Seats.Where(s => s.ConcertId == c.Id).Max(s => (long?)s.Price) ?? 0,
+            db.ConcertQueues.Any(q => q.ConcertId == c.Id && q.Enabled && q.ClosedAt == null)));
 
-    private sealed record CardRow(Concert Concert, int AvailableSeats, long MinPrice, long MaxPrice)
+    private sealed record CardRow(Concert Concert, int AvailableSeats, long MinPrice, long MaxPrice, bool WaitingRoom)
     {
         public ConcertCard ToCard(DateTimeOffset now) => new(
             Concert.Id, Concert.Name, Concert.Venue, Concert.StartsAt, Concert.BookingOpensAt,
-            Concert.TotalSeats, AvailableSeats, Concert.StatusAt(now), MinPrice, MaxPrice);
+            Concert.TotalSeats, AvailableSeats, Concert.StatusAt(now), MinPrice, MaxPrice, WaitingRoom);
     }
 }
 

@@ -51,7 +51,8 @@
     return t('error.generic', status);
   }
 
-  async function api(method, path, body, idempotencyKey) {
+  // The response's data and headers (Retry-After paces the waiting room); api() is the common case.
+  async function call(method, path, body, idempotencyKey) {
     const headers = { Accept: 'application/json' };
     const s = session();
     if (s) headers.Authorization = 'Bearer ' + s.token;
@@ -68,8 +69,10 @@
       if (response.status === 401) signOut();
       throw new Problem(describe(response.status, data), response.status, data && data.type ? String(data.type).split('/').pop() : '');
     }
-    return data;
+    return { data, headers: response.headers };
   }
+
+  const api = async (method, path, body, idempotencyKey) => (await call(method, path, body, idempotencyKey)).data;
 
   function say(element, text, kind) {
     if (!element) return;
@@ -174,7 +177,7 @@
   }
 
   document.documentElement.classList.add('js');
-  const CB = window.CB = { t, krw, when, duration, api, say, attempt, every, newKey, session, signIn, Problem };
+  const CB = window.CB = { t, krw, when, duration, api, call, say, attempt, every, newKey, session, signIn, Problem };
   header();
   countdowns();
   notifications();

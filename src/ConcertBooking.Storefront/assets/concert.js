@@ -179,8 +179,30 @@
     });
   }
 
+  // With a waiting room, only an admitted fan sees the hold button, with the time left in the turn.
+  async function gate() {
+    if (root.dataset.waitingRoom !== 'true') return;
+    const open = ticket => {
+      const admitted = ticket?.status === 'ADMITTED' && Date.parse(ticket.admittedUntil) > Date.now();
+      $('queue-gate').hidden = admitted;
+      $('queue-turn').hidden = !admitted;
+      $('selection').hidden = $('hold-box').hidden = !admitted && !reservation;
+      if (ticket && !admitted) $('queue-gate-text').textContent = t('queue.explain.' + ticket.status, '');
+      return admitted;
+    };
+    let ticket = null;
+    try { ticket = await api('GET', `/api/concerts/${concertId}/queue/me`); } catch { /* not in line yet */ }
+    if (!open(ticket)) return;
+    const turn = setInterval(() => {
+      const ms = Date.parse(ticket.admittedUntil) - Date.now();
+      $('queue-left').textContent = CB.duration(ms);
+      if (ms <= 0) { clearInterval(turn); open({ status: 'EXPIRED' }); }
+    }, 250);
+  }
+
   async function start() {
     if (session()) {
+      await gate();
       const reservations = await attempt(message, () => api('GET', '/api/me/reservations'));
       for (const r of (reservations || []).filter(r => r.concertId === concertId)) {
         if (r.status === 'CONFIRMED') mine.set(r.seatId, 'm');

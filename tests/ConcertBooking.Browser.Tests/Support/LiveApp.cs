@@ -75,7 +75,8 @@ public sealed class LiveApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Creates an on-sale concert of one section through the admin API; returns its id and seat ids.</summary>
-    public async Task<(long Id, long[] Seats)> CreateConcertAsync(string name, int seats, long price = 45_000, string section = "Floor")
+    /// <param name="queue">The concert's waiting room (<c>{enabled, opensAt, admissionWindow, maxActiveShoppers}</c>), if any.</param>
+    public async Task<(long Id, long[] Seats)> CreateConcertAsync(string name, int seats, long price = 45_000, string section = "Floor", object? queue = null)
     {
         var admin = await SignInAsync("admin@example.com", "Box Office");
         var now = DateTimeOffset.UtcNow;
@@ -86,6 +87,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>
             startsAt = now.AddDays(7),
             bookingOpensAt = now,
             sections = new[] { new { name = section, rows = 1, seatsPerRow = seats, price } },
+            queue,
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
