@@ -60,6 +60,10 @@ public sealed class ConsumedEvent
     /// not come from a record.</summary>
     public ReadOnlyMemory<byte> Value { get; init; }
 
+    /// <summary>The record's timestamp (Unix milliseconds), for its dead letter; null when the event did not come
+    /// from a record.</summary>
+    internal long? TimestampMs { get; init; }
+
     /// <summary>The event. Throws <see cref="UndecodableEventException"/> when the value is not the event its
     /// headers announce (broken JSON, a missing or mistyped field) or breaks the event's contract (see
     /// <see cref="EventValidation"/>); the runtime then dead-letters the record at once, and no handler acts on it.</summary>
@@ -71,23 +75,28 @@ public sealed class ConsumedEvent
 
     /// <summary>A record whose headers name its event; the value is decoded on demand.</summary>
     internal static ConsumedEvent FromHeaders(
-        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, string? key, Headers headers,
-        EventReader reader) =>
-        new(eventId, eventType, topic, partition, offset, key) { Value = value, _headers = headers, _headerVersion = schemaVersion, Reader = reader };
+        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, long timestampMs, string? key,
+        Headers headers, EventReader reader) =>
+        new(eventId, eventType, topic, partition, offset, key)
+        {
+            Value = value, TimestampMs = timestampMs, _headers = headers, _headerVersion = schemaVersion, Reader = reader,
+        };
 
     /// <summary>A record with exactly the relay's headers, in the relay's order: only the values that cannot be
     /// derived from the event's id, type and version are kept.</summary>
     internal static ConsumedEvent FromRelayHeaders(
-        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, string? key,
+        Guid eventId, string eventType, int? schemaVersion, byte[] value, string topic, int partition, long offset, long timestampMs, string? key,
         byte[] eventIdHeader, byte[] traceParent, EventReader reader) =>
         new(eventId, eventType, topic, partition, offset, key)
         {
-            Value = value, _eventIdHeader = eventIdHeader, _traceParent = traceParent, _headerVersion = schemaVersion, Reader = reader,
+            Value = value, TimestampMs = timestampMs, _eventIdHeader = eventIdHeader, _traceParent = traceParent, _headerVersion = schemaVersion,
+            Reader = reader,
         };
 
     /// <summary>A record decoded in full (it did not name its event in headers), with whatever headers it had.</summary>
-    internal static ConsumedEvent FromValue(IntegrationEvent @event, byte[] value, string topic, int partition, long offset, string? key, Headers? headers) =>
-        new(@event, topic, partition, offset, key) { Value = value, _headers = headers };
+    internal static ConsumedEvent FromValue(
+        IntegrationEvent @event, byte[] value, string topic, int partition, long offset, long timestampMs, string? key, Headers? headers) =>
+        new(@event, topic, partition, offset, key) { Value = value, TimestampMs = timestampMs, _headers = headers };
 
     /// <summary>The headers the record came with, for its dead letter; none for an event replayed from the outbox.</summary>
     internal Headers RecordHeaders()

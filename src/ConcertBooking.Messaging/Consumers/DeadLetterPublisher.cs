@@ -9,21 +9,23 @@ namespace ConcertBooking.Messaging.Consumers;
 
 /// <summary>A record to park on its dead-letter topic, as it came: from Kafka, or (an event recovered from elsewhere,
 /// offset -1) re-encoded from the event.</summary>
-internal sealed record DeadLetter(string Topic, int Partition, long Offset, string? Key, byte[]? Value, Headers Headers)
+internal sealed record DeadLetter(string Topic, int Partition, long Offset, long? TimestampMs, string? Key, byte[]? Value, Headers Headers)
 {
     public static DeadLetter Of(ConsumeResult<string?, byte[]?> record) => new(
-        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, record.Message.Headers ?? []);
+        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs,
+        record.Message.Key, record.Message.Value, record.Message.Headers ?? []);
 
     public static DeadLetter Of(ConsumedEvent consumed) => new(
-        consumed.Topic, consumed.Partition, consumed.Offset, consumed.Key,
+        consumed.Topic, consumed.Partition, consumed.Offset, consumed.TimestampMs, consumed.Key,
         consumed.Value.IsEmpty ? EventSerializer.SerializeToUtf8Bytes(consumed.Event) : consumed.Value.ToArray(),
         consumed.RecordHeaders());
 }
 
 /// <summary>
 /// Parks a record on <c>&lt;topic&gt;.DLT</c> with its original key, value and headers, plus headers that say where
-/// it came from and why it failed. Retries until the dead letter is stored: the offset moves past the record only
-/// once it is safe.
+/// it came from and why it failed: ours (<c>dlt.*</c>, text) and Spring Kafka's (<c>kafka_dlt-*</c>, encoded as
+/// Spring's <c>DeadLetterPublishingRecoverer</c> writes them), so tools that know Spring's read them too. Retries
+/// until the dead letter is stored: the offset moves past the record only once it is safe.
 /// </summary>
 internal sealed partial class DeadLetterPublisher(
     KafkaConnection connection, MessagingMetrics metrics, TimeProvider clock, ILogger<DeadLetterPublisher> logger)
@@ -47,6 +49,7 @@ internal sealed partial class DeadLetterPublisher(
         Add(KafkaHeaders.DeadLetterExceptionMessage, error.Message);
         Add(KafkaHeaders.DeadLetterAttempts, attempts.ToString(CultureInfo.InvariantCulture));
         Add(KafkaHeaders.DeadLetterFailedAt, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        SpringDeadLetterHeaders.Add(headers, groupId, record, error);
 
         var message = new Message<string?, byte[]?> { Key = record.Key, Value = record.Value, Headers = headers };
         var deadLetterTopic = TopicNames.DeadLetterFor(record.Topic);

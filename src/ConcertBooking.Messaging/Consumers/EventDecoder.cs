@@ -75,10 +75,10 @@ internal static class EventDecoder
                 return new(DecodeOutcome.Poison, null, known, new EventVersionException(refusal));
             }
 
-            var (partition, offset, key) = (record.Partition.Value, record.Offset.Value, record.Message.Key);
+            var (partition, offset, timestamp, key) = (record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs, record.Message.Key);
             return new(DecodeOutcome.Event, relayTraceParent is not null
-                ? ConsumedEvent.FromRelayHeaders(eventId, known, version, value, topic, partition, offset, key, idHeader, relayTraceParent, reader)
-                : ConsumedEvent.FromHeaders(eventId, known, version, value, topic, partition, offset, key, headers, reader), known, null);
+                ? ConsumedEvent.FromRelayHeaders(eventId, known, version, value, topic, partition, offset, timestamp, key, idHeader, relayTraceParent, reader)
+                : ConsumedEvent.FromHeaders(eventId, known, version, value, topic, partition, offset, timestamp, key, headers, reader), known, null);
         }
 
         return DecodeValue(record, value, topic, reader);
@@ -136,7 +136,9 @@ internal static class EventDecoder
             }
 
             return new(DecodeOutcome.Event,
-                ConsumedEvent.FromValue(@event, value, topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Headers),
+                ConsumedEvent.FromValue(
+                    @event, value, topic, record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs, record.Message.Key,
+                    record.Message.Headers),
                 @event.EventType, null);
         }
         catch (JsonException ex)
