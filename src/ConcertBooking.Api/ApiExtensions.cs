@@ -121,6 +121,9 @@ public static class ApiExtensions
         app.MapHealth();
         app.MapObservability();
         app.MapKafkaAdmin();
+        app.MapDeadLetters();
+        app.MapMessages();
+        app.MapAudit();
         if (!app.Services.GetRequiredService<ProcessRoles>().Has(ProcessRoles.Api))
         {
             // A worker process (relay or consumers only) still answers health and operator queries.

@@ -7,6 +7,7 @@ using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Outbox;
+using ConcertBooking.Operations;
 
 try
 {
@@ -25,6 +26,7 @@ try
     }
 
     builder.AddDownstreamServices();
+    builder.AddOperations();
     builder.AddBookingAuth();
     builder.AddBookingApi();
     builder.AddObservability();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging;
 using ConcertBooking.Notifications;
@@ -124,13 +126,26 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
         await NotificationsApi.WaitForAsync(lucky, n => n.Count > 0 && n.All(x => x.DeliveredAt is not null), "the next hold to be mailed");
         Assert.Single(_smtp.To("mail-lucky@example.com"));
 
-        // An operator replaying the dead letter delivers the stored notification, once however often it is replayed.
-        var replay = (TopicNames.ReservationEvents, holdLetter.Message.Key, holdLetter.Message.Value, (Headers?)null);
-        await TopicRecords.ProduceAsync(_app.Kafka.BootstrapServers, [replay, replay]);
+        // An operator redrives the dead letter: the notification group mails the stored notification, the groups that
+        // had handled the event skip it, and a second redrive of the same letter is refused.
+        var letter = new { topic = holdLetter.Topic, partition = holdLetter.Partition.Value, offset = holdLetter.Offset.Value };
+        var redrive = await admin.PostAsJsonAsync("/api/admin/dead-letters/redrive", new { records = new[] { letter } });
+        Assert.True(redrive.IsSuccessStatusCode, await redrive.Content.ReadAsStringAsync());
+        Assert.Equal(1, (await redrive.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redriven").GetInt32());
         await NotificationsApi.WaitForAsync(
-            unlucky, n => n.Single(x => x.Type == "RESERVATION_CONFIRMATION").DeliveredAt is not null, "the replayed confirmation to be mailed");
-        await TopicRecords.WaitUntilCaughtUpAsync(_app, Group);
+            unlucky, n => n.Single(x => x.Type == "RESERVATION_CONFIRMATION").DeliveredAt is not null, "the redriven confirmation to be mailed");
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/admin/dead-letters/redrive", new { records = new[] { letter } })).StatusCode);
+        foreach (var group in PipelineApp.Groups)
+        {
+            await TopicRecords.WaitUntilCaughtUpAsync(_app, group);
+        }
+
         Assert.Equal($"Seat held: {await NotificationsApi.ConcertNameAsync(admin, concertId)}", Assert.Single(_smtp.To("mail-unlucky@example.com")).Message.Subject);
+        var handledAfter = await _app.WithMessagingDbAsync(db =>
+            db.ProcessedEvents.Where(p => p.EventId == holdEventId).Select(p => p.GroupId).ToListAsync());
+        Assert.Equal(PipelineApp.Groups.Order(), handledAfter.Order());
+        Assert.Contains(await OperationsApi.AuditAsync(admin), a => a.Action == "dead-letters.redrive" && a.Detail.Contains(
+            $"{holdLetter.Topic}/{holdLetter.Partition.Value}/{holdLetter.Offset.Value}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -188,6 +203,9 @@ public sealed class NotificationSmtpTests(NotificationSmtpTests.MailingApp maili
                 ("Notifications:Smtp:Tls", "None"),
                 ("Kafka:Retry:Backoff", "00:00:00.200"),
                 ("Notifications:Smtp:RedeliveryInterval", "00:00:00.200"),
+
+                // Long enough that a dead-lettered mail is sent by its redrive within a test, never by the sweep.
+                ("Notifications:Smtp:RedeliverAfter", "00:05:00"),
             ]);
         }
 

@@ -8,7 +8,8 @@ namespace ConcertBooking.Api.Http;
 
 /// <summary>
 /// Maps what can go wrong in a request to RFC 7807 responses: business rule violations to 4xx with their slug,
-/// unreadable requests to 400. Anything else is a bug and stays a 500, logged by the framework.
+/// unreadable requests to 400, a Kafka cluster that does not answer to 503. Anything else is a bug and stays a 500,
+/// logged by the framework.
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -35,6 +36,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Type = ProblemTypes.For("bad-request"),
                 Title = "Bad request",
                 Detail = Describe(badRequest),
+            },
+            // An operator's query or action that needs the cluster while it does not answer: worth retrying later.
+            Confluent.Kafka.KafkaException kafka => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = ProblemTypes.For("kafka-unavailable"),
+                Title = "Kafka unavailable",
+                Detail = kafka.Error.Reason,
             },
             UnauthorizedAccessException unauthorized => new ProblemDetails
             {
