@@ -18,6 +18,7 @@ COPY src/ConcertBooking.Infrastructure/ConcertBooking.Infrastructure.csproj src/
 COPY src/ConcertBooking.Messaging/ConcertBooking.Messaging.csproj src/ConcertBooking.Messaging/
 COPY src/ConcertBooking.Messaging.Embedded/ConcertBooking.Messaging.Embedded.csproj src/ConcertBooking.Messaging.Embedded/
 COPY src/ConcertBooking.Notifications/ConcertBooking.Notifications.csproj src/ConcertBooking.Notifications/
+COPY src/ConcertBooking.Operations/ConcertBooking.Operations.csproj src/ConcertBooking.Operations/
 COPY src/ConcertBooking.Persistence/ConcertBooking.Persistence.csproj src/ConcertBooking.Persistence/
 COPY src/ConcertBooking.Rankings/ConcertBooking.Rankings.csproj src/ConcertBooking.Rankings/
 COPY src/ConcertBooking.Storefront/ConcertBooking.Storefront.csproj src/ConcertBooking.Storefront/
