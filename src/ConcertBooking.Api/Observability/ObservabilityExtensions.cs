@@ -28,7 +28,11 @@ public static class ObservabilityExtensions
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(ObservabilityOptions.SectionName).Get<ObservabilityOptions>() ?? new();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var tracing = options.Tracing.Enabled ?? otlp;
+        var tracing = options.Tracing.Enabled;
+
+        // Always there for the console to inject; empty while tracing is off.
+        var recentTraces = new RecentTraces(Math.Max(1, options.Tracing.RecentTraces));
+        builder.Services.AddSingleton(recentTraces);
         if (!options.Metrics.Enabled && !tracing)
         {
             return builder;
@@ -60,6 +64,10 @@ public static class ObservabilityExtensions
             {
                 ConfigureTracing(traces, options.Tracing.SampleRatio);
                 traces.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperatorProbe(http.Request.Path, options));
+                if (options.Tracing.RecentTraces > 0)
+                {
+                    traces.AddProcessor(new RecentTracesProcessor(recentTraces));
+                }
                 if (otlp)
                 {
                     traces.AddOtlpExporter();
@@ -83,9 +91,11 @@ public static class ObservabilityExtensions
             .AddHttpClientInstrumentation()
             .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(sampleRatio)));
 
-    /// <summary><c>GET /metrics</c> (or the configured path), anonymous unless <c>Observability:Metrics:RequireAdmin</c>.</summary>
+    /// <summary><c>GET /metrics</c> (or the configured path), anonymous unless <c>Observability:Metrics:RequireAdmin</c>;
+    /// <c>GET /api/admin/traces</c>.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
+        app.MapTraces();
         var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>().Value.Metrics;
         if (!options.Enabled)
         {
@@ -107,7 +117,8 @@ public static class ObservabilityExtensions
         return app;
     }
 
-    // Scrapes and health probes arrive every few seconds and say nothing about bookings: no trace for them.
+    // Scrapes, health probes and the console reading traces say nothing about bookings: no trace for them, so they
+    // do not push the bookings' traces out of the recent ones.
     private static bool IsOperatorProbe(PathString path, ObservabilityOptions options) =>
-        path.StartsWithSegments(options.Metrics.Path) || path.StartsWithSegments("/health");
+        path.StartsWithSegments(options.Metrics.Path) || path.StartsWithSegments("/health") || path.StartsWithSegments("/api/admin/traces");
 }

@@ -26,9 +26,14 @@ public sealed class ObservabilityOptions
 
     public sealed class TracingOptions
     {
-        /// <summary>Unset: on when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector to send spans to. Off, no
-        /// listener is attached and starting a span costs next to nothing.</summary>
-        public bool? Enabled { get; set; }
+        /// <summary>Record spans: kept in memory for the console's recent traces, and sent to the OTLP collector when
+        /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Off, no listener is attached and starting a span costs next to
+        /// nothing.</summary>
+        public bool Enabled { get; set; } = true;
+
+        /// <summary>How many recent traces this process keeps in memory (at most 64 spans each).</summary>
+        [Range(0, 100_000)]
+        public int RecentTraces { get; set; } = Messaging.Telemetry.RecentTraces.DefaultCapacity;
 
         /// <summary>Share of new traces recorded; a trace that arrives sampled (or not) keeps its parent's decision.</summary>
         [Range(0.0, 1.0)]

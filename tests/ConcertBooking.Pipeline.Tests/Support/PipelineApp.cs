@@ -14,9 +14,11 @@ namespace ConcertBooking.Pipeline.Tests.Support;
 
 /// <summary>
 /// The whole application in process: real HTTP pipeline, real SQLite file, the embedded 3-broker cluster, the
-/// relay and all three consumer groups. <paramref name="settings"/> override configuration for one test.
+/// relay and all three consumer groups. <paramref name="settings"/> override configuration for one test;
+/// <paramref name="services"/> adds to the app's services (after the app's own).
 /// </summary>
-public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(string Key, string Value)>? settings = null)
+public sealed class PipelineApp(
+    string? dataDirectory = null, IReadOnlyList<(string Key, string Value)>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public static readonly string[] Groups =
@@ -32,7 +34,12 @@ public sealed class PipelineApp(string? dataDirectory = null, IReadOnlyList<(str
     {
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Booking:DemoData", "false");
-        builder.ConfigureServices(services => services.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection));
+        builder.ConfigureServices(s => s.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection));
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
+
         foreach (var (key, value) in FastKafkaSettings.Concat(settings ?? []))
         {
             builder.UseSetting(key, value);
