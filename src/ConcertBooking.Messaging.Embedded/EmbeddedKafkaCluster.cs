@@ -122,6 +122,50 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>Delays every response of the broker by <paramref name="latency"/>, as a slow disk or network would.</summary>
+    public void SetBrokerLatency(int brokerId, TimeSpan latency)
+    {
+        ValidateBrokerId(brokerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
+        ThrowOnError(
+            LibrdkafkaNative.rd_kafka_mock_broker_set_rtt(_handle, brokerId, checked((int)latency.TotalMilliseconds)),
+            $"set the latency of broker {brokerId}");
+    }
+
+    /// <summary>Makes the broker answer its next <paramref name="count"/> requests with API key
+    /// <paramref name="apiKey"/> (0 Produce, 1 Fetch, ...) with <paramref name="error"/>.</summary>
+    public void PushRequestErrors(int brokerId, short apiKey, int count, ErrorCode error)
+    {
+        ValidateBrokerId(brokerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        for (var i = 0; i < count; i++)
+        {
+            ThrowOnError(
+                LibrdkafkaNative.rd_kafka_mock_broker_push_request_error_rtts(_handle, brokerId, apiKey, 1, error, 0),
+                $"push an error for API key {apiKey} to broker {brokerId}");
+        }
+    }
+
+    /// <summary>How many pushed errors for API key <paramref name="apiKey"/> the broker has not returned yet.</summary>
+    public int PendingRequestErrors(int brokerId, short apiKey)
+    {
+        ValidateBrokerId(brokerId);
+        var error = LibrdkafkaNative.rd_kafka_mock_broker_error_stack_cnt(_handle, brokerId, apiKey, out var count);
+        return error == ErrorCode.NoError ? checked((int)count) : 0;
+    }
+
+    /// <summary>The brokers set down and not up again.</summary>
+    public IReadOnlySet<int> DownBrokers
+    {
+        get
+        {
+            lock (_brokerStateLock)
+            {
+                return _downBrokers.ToHashSet();
+            }
+        }
+    }
+
     /// <summary>
     /// Deletes the records of a partition before <paramref name="beforeOffset"/>, which moves its low watermark,
     /// as retention would on a real broker.

@@ -29,6 +29,7 @@ public static class EmbeddedKafkaExtensions
         services.AddSingleton<IKafkaClusterSource>(sp => sp.GetRequiredService<EmbeddedClusterSource>());
         services.AddSingleton<ITopicCreator>(sp => sp.GetRequiredService<EmbeddedClusterSource>());
         services.AddSingleton<IConfigureKafkaClients, EmbeddedClientTuning>();
+        services.AddSingleton<IBrokerFaults, EmbeddedBrokerFaults>();
         services.AddSingleton<IOutboxRepublisher, OutboxRepublisher<TOutboxContext>>();
         services.AddSingleton<IPublishPacer, EmbeddedBacklogGuard>();
         services.AddOutboxGapRepair<TOutboxContext>();

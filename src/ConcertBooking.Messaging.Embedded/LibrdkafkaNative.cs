@@ -125,6 +125,17 @@ internal static partial class LibrdkafkaNative
     [LibraryImport(LibraryName)]
     internal static partial ErrorCode rd_kafka_mock_broker_set_up(MockClusterHandle mcluster, int brokerId);
 
+    [LibraryImport(LibraryName)]
+    internal static partial ErrorCode rd_kafka_mock_broker_set_rtt(MockClusterHandle mcluster, int brokerId, int rttMs);
+
+    /// <summary>Declared variadic in C (<c>cnt</c> pairs of error and round-trip time follow); called here with one
+    /// pair, whose two ints travel in registers exactly as fixed arguments would on the x64 and arm64 Unix ABIs.</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial ErrorCode rd_kafka_mock_broker_push_request_error_rtts(MockClusterHandle mcluster, int brokerId, short apiKey, nuint count, ErrorCode error, int rttMs);
+
+    [LibraryImport(LibraryName)]
+    internal static partial ErrorCode rd_kafka_mock_broker_error_stack_cnt(MockClusterHandle mcluster, int brokerId, short apiKey, out nuint count);
+
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial ErrorCode rd_kafka_mock_partition_set_leader(MockClusterHandle mcluster, string topic, int partition, int brokerId);
 
