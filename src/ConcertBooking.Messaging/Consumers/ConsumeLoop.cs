@@ -19,6 +19,7 @@ internal sealed partial class ConsumeLoop(
     ConsumerGroupMonitor monitor,
     UpcastDefaults upcastDefaults,
     TimeProvider clock,
+    ConsumerGroupControls controls,
     ILogger<ConsumeLoop> logger)
 {
     private readonly PartitionPositions _positions = new();
@@ -32,12 +33,14 @@ internal sealed partial class ConsumeLoop(
         var settings = options.Value;
         ReadAhead? inFlight = null;
         var lag = monitor.For(group.GroupId);
+        var control = controls.For(group);
         using var consumer = new ConsumerBuilder<string?, byte[]?>(connection.ConsumerConfig(group.GroupId))
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 var committed = c.Committed(partitions, TimeSpan.FromSeconds(10));
                 _positions.Assigned(committed);
                 lag.Assigned(committed);
+                control.Assigned(c.MemberId, partitions);
                 LogAssigned(group.GroupId, string.Join(", ", partitions));
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
@@ -47,6 +50,7 @@ internal sealed partial class ConsumeLoop(
                 inFlight?.Settle(c);
                 _positions.Removed(partitions.Select(p => p.TopicPartition));
                 lag.Removed(partitions.Select(p => p.TopicPartition));
+                control.Revoked(partitions.Select(p => p.TopicPartition));
                 LogRevoked(group.GroupId, string.Join(", ", partitions.Select(p => p.TopicPartition)));
             })
             .SetPartitionsLostHandler((c, partitions) =>
@@ -56,6 +60,7 @@ internal sealed partial class ConsumeLoop(
                 inFlight?.Settle(c);
                 _positions.Removed(partitions.Select(p => p.TopicPartition));
                 lag.Removed(partitions.Select(p => p.TopicPartition));
+                control.Revoked(partitions.Select(p => p.TopicPartition));
             })
             .SetLogHandler((_, message) => connection.ClientLog.Write(message))
             .SetErrorHandler((_, error) => connection.ClientLog.Report(group.GroupId, error))

@@ -11,6 +11,7 @@ internal sealed partial class ConsumerGroupWorker(
     ConsumerGroupRegistration group,
     KafkaConnection connection,
     ConsumeLoopFactory loops,
+    ConsumerGroupControls controls,
     MessagingMetrics metrics,
     ConsumerGroupMonitor monitor,
     ILogger<ConsumerGroupWorker> logger) : BackgroundService
@@ -33,15 +34,28 @@ internal sealed partial class ConsumerGroupWorker(
             return;
         }
 
+        var control = controls.For(group);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                loops.Create(group).Run(stoppingToken);
+                // A pause ends the run like a shutdown does (batch finished, offsets committed, group left); the
+                // next run waits for the resume.
+                control.Stopped();
+                var pause = control.WaitToRunAsync(stoppingToken).GetAwaiter().GetResult();
+                using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, pause);
+                try
+                {
+                    loops.Create(group).Run(run.Token);
+                }
+                finally
+                {
+                    control.Stopped();
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || control.PauseRequested)
             {
-                break;
+                continue;
             }
             catch (Exception ex)
             {

@@ -42,6 +42,7 @@ public static class MessagingExtensions
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<RetryThenDeadLetter>();
         services.AddSingleton<ConsumeLoopFactory>();
+        services.AddSingleton(sp => new ConsumerGroupControls(sp.GetServices<ConsumerGroupRegistration>()));
         services.AddHostedService<KafkaClusterHost>();
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: ["ready"]);
         return builder;
@@ -66,6 +67,7 @@ public static class MessagingExtensions
         }
 
         var registration = new ConsumerGroupRegistration(groupId, topics);
+        services.AddSingleton(registration);
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ConsumerGroupWorker>(sp, registration));
         services.AddHealthChecks().AddTypeActivatedCheck<ConsumerGroupHealthCheck>($"consumer-group:{groupId}", null, ["ready"], groupId);
         if (ProcessedEventsContext(typeof(THandler)) is { } context)
