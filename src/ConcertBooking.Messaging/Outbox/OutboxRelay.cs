@@ -26,7 +26,7 @@ internal sealed partial class OutboxRelay<TContext>(
     IPublishPacer? pacer = null) : BackgroundService
     where TContext : DbContext
 {
-    private const string LeaseName = "outbox-relay";
+    internal const string LeaseName = "outbox-relay";
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
