@@ -20,6 +20,9 @@ using ConcertBooking.Api.Http;
 using ConcertBooking.Api.Startup;
 using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Storefront;
+using ConcertBooking.OpsConsole;
+using ConcertBooking.OpsConsole.Session;
+using ConcertBooking.Infrastructure.Persistence;
 
 namespace ConcertBooking.Api;
 
@@ -88,6 +91,7 @@ public static class ApiExtensions
         services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
         builder.AddStorefront();
+        builder.AddOpsConsole<BookingDbContext>();
 
         if (roles.Has(ProcessRoles.Api))
         {
@@ -114,6 +118,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseKnownCharsetsOnly();
+        app.UseOpsSession();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -141,6 +146,7 @@ public static class ApiExtensions
         app.MapRankingEndpoints();
         app.MapDataPlatformEndpoints();
         app.MapStorefront();
+        app.MapOpsConsole();
         return app;
     }
 }

@@ -17,7 +17,10 @@ public abstract class ProviderTests(DatabaseProvider provider) : IAsyncLifetime
     /// <summary>Runs each downstream service on a database of its own instead of the booking database.</summary>
     protected virtual bool SeparateServiceDatabases => false;
 
-    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider, separateServiceDatabases: SeparateServiceDatabases);
+    /// <summary>Configuration on top of the test defaults, for every test of the class.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync() => Api = await BookingApi.StartAsync(Provider, Settings, SeparateServiceDatabases);
 
     public async Task DisposeAsync()
     {
