@@ -1,3 +1,4 @@
+using ConcertBooking.Persistence.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -31,6 +32,7 @@ public static class DatabaseExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqlitePragmas>();
         services.TryAddSingleton<DatabaseReadiness>();
+        services.TryAddSingleton<DatabaseMigrator>();
         if (!services.Any(s => s.ImplementationType == typeof(DatabaseInitializer)))
         {
             services.AddHostedService<DatabaseInitializer>();
@@ -41,17 +43,18 @@ public static class DatabaseExtensions
     }
 
     /// <summary>A context on the database named <paramref name="connectionName"/> (<c>ConnectionStrings:&lt;name&gt;</c>,
-    /// falling back to the booking database), whose tables are created at startup.</summary>
+    /// falling back to the booking database), whose schema its migrations make at startup. <paramref name="migrated"/>
+    /// false: a context without migrations (a test's own), whose missing tables are created instead.</summary>
     public static IServiceCollection AddServiceDatabase<TContext>(
-        this IServiceCollection services, string connectionName, Action<IServiceProvider, DbContextOptionsBuilder>? configure = null)
+        this IServiceCollection services, string connectionName, Action<IServiceProvider, DbContextOptionsBuilder>? configure = null, bool migrated = true)
         where TContext : DbContext
     {
         services.AddDbContextPool<TContext>((sp, db) =>
         {
-            sp.UseDatabase(db, connectionName);
+            sp.UseDatabase(db, connectionName, migrated ? typeof(TContext) : null);
             configure?.Invoke(sp, db);
         });
-        services.AddSingleton(new DatabaseSchema(typeof(TContext)));
+        services.AddSingleton(new DatabaseSchema(typeof(TContext), migrated));
         return services;
     }
 
@@ -60,9 +63,10 @@ public static class DatabaseExtensions
     /// database's. On SQLite, <c>concertbooking.db</c> in the data directory, or the SQLite connection string
     /// <c>ConnectionStrings:&lt;name&gt;</c> whose relative file name is taken inside the data directory. Id lists (a
     /// relay batch, a consumer batch: thousands of ids) go as one array parameter: EF's default of one parameter per
-    /// element cost the relay ~150 ms of SQL generation per 2,000-row batch.
+    /// element cost the relay ~150 ms of SQL generation per 2,000-row batch. <paramref name="migrations"/>: the
+    /// context whose migrations (<see cref="SchemaMigrations"/>) make this database's schema.
     /// </summary>
-    public static void UseDatabase(this IServiceProvider services, DbContextOptionsBuilder db, string connectionName)
+    public static void UseDatabase(this IServiceProvider services, DbContextOptionsBuilder db, string connectionName, Type? migrations = null)
     {
         // A lost race (a seat or a queue place taken a moment earlier, a unique index doing its job) is a failed
         // command the caller turns into a 409: EF must not log each one as an error. Failures nobody expects still
@@ -74,8 +78,20 @@ public static class DatabaseExtensions
         if (options.Provider == DatabaseProvider.Postgres)
         {
             var connectionString = string.IsNullOrWhiteSpace(own) ? configuration.GetConnectionString(DefaultConnection) : own;
-            db.UseNpgsql(connectionString, npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+            db.UseNpgsql(connectionString, npgsql =>
+                {
+                    npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
+                    if (migrations is not null)
+                    {
+                        npgsql.MigrationsAssembly(SchemaMigrations.AssemblyOf(options.Provider)).MigrationsHistoryTable(SchemaMigrations.HistoryTableOf(migrations));
+                    }
+                })
                 .AddInterceptors(MicrosecondTimestamps.Instance);
+            if (migrations is not null)
+            {
+                db.UseIdempotentMigrations(options.Provider);
+            }
+
             return;
         }
 
@@ -83,8 +99,19 @@ public static class DatabaseExtensions
         var sqlite = new SqliteConnectionStringBuilder(
             connectionName == DefaultConnection || string.IsNullOrWhiteSpace(own) ? $"Data Source={DefaultSqliteFile}" : own);
         sqlite.DataSource = PrivateDataFiles.EnsureSqliteFile(Path.Combine(dataDirectory, sqlite.DataSource));
-        db.UseSqlite(sqlite.ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+        db.UseSqlite(sqlite.ConnectionString, o =>
+            {
+                o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
+                if (migrations is not null)
+                {
+                    o.MigrationsAssembly(SchemaMigrations.AssemblyOf(options.Provider)).MigrationsHistoryTable(SchemaMigrations.HistoryTableOf(migrations));
+                }
+            })
             .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+        if (migrations is not null)
+        {
+            db.UseIdempotentMigrations(options.Provider);
+        }
     }
 
     /// <summary>The booking database's file on SQLite, inside the data directory.</summary>

@@ -18,6 +18,10 @@ public sealed class DatabaseOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Apply pending migrations at startup; when false, a start with pending migrations is refused (apply
+    /// them with the <c>migrate</c> command or its script).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
     public SqliteOptions Sqlite { get; set; } = new();
 }
 

@@ -26,7 +26,7 @@ internal static class TestGroups
     /// <summary>A group whose only state is the record of what it processed.</summary>
     public static IServiceCollection AddRecordingConsumerGroup(this IServiceCollection services, string groupId, IReadOnlyList<string> topics, bool runHere)
     {
-        services.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection);
+        services.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection, migrated: false);
         return services.AddTestConsumerGroup(groupId, topics, runHere, (sp, group) =>
             new RecordingEventHandler(sp.GetRequiredService<ProcessedEventsDbContext>(), group, sp.GetRequiredService<TimeProvider>()));
     }

@@ -34,7 +34,7 @@ public sealed class PipelineApp(
     {
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Booking:DemoData", "false");
-        builder.ConfigureServices(s => s.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection));
+        builder.ConfigureServices(s => s.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection, migrated: false));
         if (services is not null)
         {
             builder.ConfigureServices(services);
