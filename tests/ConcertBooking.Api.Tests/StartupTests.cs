@@ -65,4 +65,47 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("anyone can sign in as anyone; demo accounts: fan1@example.com", lines[^1], StringComparison.Ordinal);
         Assert.Contains("admins: admin@example.com", lines[^1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_applies_each_context_s_migrations_once_and_ends()
+    {
+        var (exitCode, lines) = await ApiProcess.RunAsync(_directory, Timeout, "migrate");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(lines, l => l.StartsWith("BookingDbContext: applied ", StringComparison.Ordinal) && l.EndsWith("_Initial", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("DataPlatformDbContext: applied ", StringComparison.Ordinal));
+
+        (exitCode, lines) = await ApiProcess.RunAsync(_directory, Timeout, "migrate");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["BookingDbContext: up to date", "NotificationsDbContext: up to date", "RankingDbContext: up to date", "DataPlatformDbContext: up to date"], lines);
+    }
+
+    [Theory]
+    [InlineData("Sqlite", "INSERT INTO \"__EFMigrationsHistory_Booking\"")]
+    [InlineData("Postgres", "DO $EF$")]
+    public async Task Migrate_script_prints_the_sql_of_every_context_without_a_database(string provider, string expected)
+    {
+        // On PostgreSQL no server listens at the address given: the script needs none.
+        var (exitCode, lines) = await ApiProcess.RunAsync(
+            _directory, Timeout, "migrate", "--script", $"--Database:Provider={provider}", "--ConnectionStrings:Booking=Host=127.0.0.1;Port=1;Database=none");
+
+        Assert.Equal(0, exitCode);
+        var script = string.Join('\n', lines);
+        Assert.Contains(expected, script, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE IF NOT EXISTS \"Seats\"", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE IF NOT EXISTS \"EventArchive\"", script, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("-- NotificationsDbContext", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_migrating_on_start_a_database_that_lacks_migrations_ends_the_start_in_one_line()
+    {
+        var (exitCode, lines) = await ApiProcess.RunAsync(_directory, Timeout, "--Database:MigrateOnStartup=false", "--urls=http://127.0.0.1:0");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("The database of BookingDbContext lacks 1 migration(s)", line, StringComparison.Ordinal);
+        Assert.Contains("migrate", line, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using ConcertBooking.Api.Http;
+using ConcertBooking.Persistence.Migrations;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +16,17 @@ public sealed class StartupException(string message) : Exception(message);
 /// </summary>
 public static partial class StartupFailure
 {
+    /// <summary>
+    /// True when this application is the process (<c>dotnet ConcertBooking.Api.dll</c>), not hosted by another one
+    /// (a test's <c>WebApplicationFactory</c> runs <c>Program</c> on a test server): only a process ends in one line
+    /// and checks its port; a host inside another process lets the failure reach that process.
+    /// </summary>
+    public static bool RunsAsProcess => Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     public static string? Describe(Exception exception) => exception switch
     {
         StartupException startup => startup.Message,
+        DatabaseSchemaException schema => schema.Message,
         OptionsValidationException invalid => $"Invalid configuration: {OneLine(string.Join("; ", invalid.Failures.Select(f => Settingwise(invalid.OptionsType, f))))}",
         AggregateException aggregate when aggregate.InnerExceptions.Select(Describe).ToList() is var lines && lines.All(l => l is not null) =>
             string.Join("; ", lines),
