@@ -1,6 +1,7 @@
 using ConcertBooking.DataPlatform;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Operations;
 using ConcertBooking.Persistence;
 using ConcertBooking.Persistence.Migrations;
 using ConcertBooking.Rankings;
@@ -16,3 +17,5 @@ internal sealed class NotificationsContextFactory() : DesignTimeContextFactory<N
 internal sealed class RankingContextFactory() : DesignTimeContextFactory<RankingDbContext>(DatabaseProvider.Sqlite);
 
 internal sealed class DataPlatformContextFactory() : DesignTimeContextFactory<DataPlatformDbContext>(DatabaseProvider.Sqlite);
+
+internal sealed class OperationsContextFactory() : DesignTimeContextFactory<OperationsDbContext>(DatabaseProvider.Sqlite);

@@ -14,7 +14,8 @@ namespace ConcertBooking.Api.Tests;
 public abstract class DatabaseAdoptionTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private static readonly string[] Histories =
-        ["__EFMigrationsHistory_Booking", "__EFMigrationsHistory_Notifications", "__EFMigrationsHistory_Ranking", "__EFMigrationsHistory_DataPlatform"];
+        ["__EFMigrationsHistory_Booking", "__EFMigrationsHistory_Notifications", "__EFMigrationsHistory_Ranking", "__EFMigrationsHistory_DataPlatform",
+         "__EFMigrationsHistory_Operations"];
 
     private TestDatabase _database = null!;
 

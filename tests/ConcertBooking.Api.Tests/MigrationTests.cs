@@ -1,6 +1,7 @@
 using ConcertBooking.DataPlatform;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Operations;
 using ConcertBooking.Persistence.Migrations;
 using ConcertBooking.Rankings;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +20,12 @@ public sealed class MigrationTests
         { DatabaseProvider.Sqlite, nameof(NotificationsDbContext) },
         { DatabaseProvider.Sqlite, nameof(RankingDbContext) },
         { DatabaseProvider.Sqlite, nameof(DataPlatformDbContext) },
+        { DatabaseProvider.Sqlite, nameof(OperationsDbContext) },
         { DatabaseProvider.Postgres, nameof(BookingDbContext) },
         { DatabaseProvider.Postgres, nameof(NotificationsDbContext) },
         { DatabaseProvider.Postgres, nameof(RankingDbContext) },
         { DatabaseProvider.Postgres, nameof(DataPlatformDbContext) },
+        { DatabaseProvider.Postgres, nameof(OperationsDbContext) },
     };
 
     [Theory]
@@ -41,6 +44,7 @@ public sealed class MigrationTests
         nameof(NotificationsDbContext) => new NotificationsDbContext(SchemaMigrations.DesignTimeOptions<NotificationsDbContext>(provider)),
         nameof(RankingDbContext) => new RankingDbContext(SchemaMigrations.DesignTimeOptions<RankingDbContext>(provider)),
         nameof(DataPlatformDbContext) => new DataPlatformDbContext(SchemaMigrations.DesignTimeOptions<DataPlatformDbContext>(provider)),
+        nameof(OperationsDbContext) => new OperationsDbContext(SchemaMigrations.DesignTimeOptions<OperationsDbContext>(provider)),
         _ => throw new ArgumentOutOfRangeException(nameof(context), context, null),
     };
 }

@@ -78,7 +78,7 @@ public sealed class StartupTests : IDisposable
         (exitCode, lines) = await ApiProcess.RunAsync(_directory, Timeout, "migrate");
 
         Assert.Equal(0, exitCode);
-        Assert.Equal(["BookingDbContext: up to date", "NotificationsDbContext: up to date", "RankingDbContext: up to date", "DataPlatformDbContext: up to date"], lines);
+        Assert.Equal(["BookingDbContext: up to date", "NotificationsDbContext: up to date", "RankingDbContext: up to date", "DataPlatformDbContext: up to date", "OperationsDbContext: up to date"], lines);
     }
 
     [Theory]
