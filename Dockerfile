@@ -17,8 +17,11 @@ COPY src/ConcertBooking.Domain/ConcertBooking.Domain.csproj src/ConcertBooking.D
 COPY src/ConcertBooking.Infrastructure/ConcertBooking.Infrastructure.csproj src/ConcertBooking.Infrastructure/
 COPY src/ConcertBooking.Messaging/ConcertBooking.Messaging.csproj src/ConcertBooking.Messaging/
 COPY src/ConcertBooking.Messaging.Embedded/ConcertBooking.Messaging.Embedded.csproj src/ConcertBooking.Messaging.Embedded/
+COPY src/ConcertBooking.Migrations.Postgres/ConcertBooking.Migrations.Postgres.csproj src/ConcertBooking.Migrations.Postgres/
+COPY src/ConcertBooking.Migrations.Sqlite/ConcertBooking.Migrations.Sqlite.csproj src/ConcertBooking.Migrations.Sqlite/
 COPY src/ConcertBooking.Notifications/ConcertBooking.Notifications.csproj src/ConcertBooking.Notifications/
 COPY src/ConcertBooking.Operations/ConcertBooking.Operations.csproj src/ConcertBooking.Operations/
+COPY src/ConcertBooking.OpsConsole/ConcertBooking.OpsConsole.csproj src/ConcertBooking.OpsConsole/
 COPY src/ConcertBooking.Persistence/ConcertBooking.Persistence.csproj src/ConcertBooking.Persistence/
 COPY src/ConcertBooking.Rankings/ConcertBooking.Rankings.csproj src/ConcertBooking.Rankings/
 COPY src/ConcertBooking.Storefront/ConcertBooking.Storefront.csproj src/ConcertBooking.Storefront/
