@@ -153,6 +153,36 @@ public abstract class WaitingRoomTests(DatabaseProvider provider) : ProviderTest
     }
 
     [ProviderFact]
+    public async Task Joins_racing_the_opening_drawing_in_two_processes_all_get_one_place()
+    {
+        var concert = await QueuedConcertAsync(seats: 100, maxActiveShoppers: 5);
+        var second = Api.Sibling();
+        var apis = new[] { Api, second };
+        var fans = new List<Fan>();
+        for (var i = 0; i < 40; i++)
+        {
+            fans.Add(await apis[i % 2].SignInAsync());
+        }
+
+        // Twenty pre-queue joins at once (they only share the queue row), then twenty more while the opening
+        // second comes and both processes draw: each fan is either drawn or numbered after the drawing, never lost.
+        await Task.WhenAll(fans.Take(20).Select(f => f.JoinQueueAsync(concert.Id)));
+        var racing = fans.Skip(20).Select(f => f.JoinQueueAsync(concert.Id)).ToList();
+        foreach (var api in apis)
+        {
+            api.Clock.SetUtcNow(concert.BookingOpensAt);
+        }
+
+        await Task.WhenAll(apis.Select(a => a.AdmitAsync()));
+        await Task.WhenAll(racing);
+        await Api.AdmitAsync();
+
+        var numbers = await Api.QueryAsync(db => db.QueueEntries.Where(e => e.ConcertId == concert.Id).Select(e => e.Number).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, 40).Select(n => (long?)n), numbers.Order());
+        await second.DisposeAsync();
+    }
+
+    [ProviderFact]
     public async Task Two_API_processes_share_one_queue_and_a_restart_keeps_every_place()
     {
         var concert = await QueuedConcertAsync(seats: 50, maxActiveShoppers: 3);

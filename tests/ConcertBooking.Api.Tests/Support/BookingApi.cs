@@ -39,7 +39,7 @@ public sealed class BookingApi : WebApplicationFactory<Program>
     public BookingApi Sibling()
     {
         var sibling = new BookingApi(_database, _settings);
-        sibling.Clock.SetUtcNow(Clock.GetUtcNow());
+        sibling.Clock.AdjustTime(Clock.GetUtcNow());
         sibling.StartServer();
         _ownsDatabase = false;
         return sibling;

@@ -26,6 +26,12 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
             db.ChangeTracker.Clear();
             return await new QueueQueries(db, clock).StatusAsync(userId, concertId, cancellationToken);
         }
+        catch (PreQueueDrawnMeanwhile)
+        {
+            // Joining again reads the drawn queue first and takes a number without the shared lock.
+            db.ChangeTracker.Clear();
+            return await ExecuteAsync(userId, concertId, cancellationToken);
+        }
     }
 
     private async Task<QueueTicketDto> JoinAsync(long userId, long concertId, CancellationToken ct)
@@ -51,7 +57,8 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
         // of a concert (and its admission passes) on every process, so it is held only for the entry's insert.
         var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
         await db.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now, UserEmail = email }, ct);
-        var preQueue = now < bookingOpensAt && await db.HoldPreQueueAsync(concertId, ct);
+        var preQueue = now < bookingOpensAt && queue.NumberedAt is null && await db.HoldPreQueueAsync(concertId, ct);
+
         if (!preQueue)
         {
             await db.DrawIfDueAsync(concertId, now, ct);
@@ -68,6 +75,9 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
         return QueueTicketDto.From(entry, queue, bookingOpensAt, joinedAt);
     }
 }
+
+/// <summary>The pre-queue was drawn while a join was taking its shared lock; the join starts over.</summary>
+internal sealed class PreQueueDrawnMeanwhile : Exception;
 
 public sealed class QueueQueries(BookingDbContext db, TimeProvider clock)
 {

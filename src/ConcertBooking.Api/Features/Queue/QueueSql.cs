@@ -1,12 +1,14 @@
 using ConcertBooking.Contracts;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Infrastructure.Sql;
+using ConcertBooking.Persistence;
 
 namespace ConcertBooking.Api.Features.Queue;
 
 /// <summary>
 /// The waiting room's conditional statements. Every change that hands out place numbers or admissions first takes
-/// the queue row (a conditional update on <c>ConcertQueues</c>), so concurrent joins and admission passes in any
+/// the queue row (a conditional update on <c>ConcertQueues</c>; a pre-queue join only shares it on PostgreSQL, as
+/// it hands out nothing), so concurrent joins and admission passes in any
 /// number of API processes serialize on it: numbers are never handed out twice and admissions never pass
 /// <c>MaxActiveShoppers</c>.
 /// </summary>
@@ -34,9 +36,16 @@ internal static class QueueSql
         UPDATE "ConcertQueues" SET "LastNumber" = "LastNumber" + 1 WHERE "ConcertId" = @concertId RETURNING "LastNumber"
         """;
 
-    // Taken by a pre-queue join so that it cannot commit after the drawing has numbered the others.
+    // Taken by a pre-queue join so that it cannot commit after the drawing has numbered the others. On PostgreSQL
+    // a shared row lock: pre-queue joins do not wait for each other, only the drawing's update waits for them all
+    // (and a join that comes after the drawing finds NumberedAt set, so it takes a number). SQLite has one writer
+    // at a time anyway, so an update is the lock there.
     private const string LockPreQueue = """
         UPDATE "ConcertQueues" SET "LastNumber" = "LastNumber" WHERE "ConcertId" = @concertId AND "NumberedAt" IS NULL
+        """;
+
+    private const string SharePreQueue = """
+        SELECT 1 FROM "ConcertQueues" WHERE "ConcertId" = @concertId AND "NumberedAt" IS NULL FOR SHARE
         """;
 
     private const string Finish = """
@@ -103,11 +112,21 @@ internal static class QueueSql
         return Convert.ToInt64(await next.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>True when the pre-queue is still open (not yet drawn); the queue row stays locked until commit.</summary>
+    /// <summary>True when the pre-queue is still open (not yet drawn); the queue row stays locked (shared on
+    /// PostgreSQL) until commit. Call it only when the queue row was read undrawn.</summary>
     public static async Task<bool> HoldPreQueueAsync(this BookingDbContext db, long concertId, CancellationToken ct)
     {
-        await using var hold = db.Command(LockPreQueue).With("concertId", concertId);
-        return await hold.ExecuteNonQueryAsync(ct) > 0;
+        if (db.Database.IsSqlite())
+        {
+            await using var hold = db.Command(LockPreQueue).With("concertId", concertId);
+            return await hold.ExecuteNonQueryAsync(ct) > 0;
+        }
+
+        // Called only when the queue row read unnumbered: no row now means it was drawn meanwhile, and PostgreSQL may
+        // have left this transaction a shared lock on it. Taking a number would upgrade that lock, which deadlocks
+        // with any other join doing the same, so the join starts over instead.
+        await using var share = db.Command(SharePreQueue).With("concertId", concertId);
+        return await share.ExecuteScalarAsync(ct) is not null ? true : throw new PreQueueDrawnMeanwhile();
     }
 
     /// <summary>The fan gives up their place or their turn; false when they had neither.</summary>
