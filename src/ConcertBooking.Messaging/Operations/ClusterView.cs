@@ -10,6 +10,7 @@ namespace ConcertBooking.Messaging.Operations;
 public sealed record ClusterBroker(int Id, string Host, int Port, bool Up, int LatencyMs, IReadOnlyDictionary<string, int> PendingErrors);
 
 /// <param name="Messages">High minus low watermark: the records the partition still holds.</param>
+/// <param name="LowWatermark">-1 (with <paramref name="HighWatermark"/>) while the leader cannot answer.</param>
 public sealed record ClusterPartition(int Id, int Leader, int[] Replicas, int[] Isr, long LowWatermark, long HighWatermark, long Messages);
 
 /// <param name="Retention">Retention as provisioned (<c>retention.ms</c>, <c>retention.bytes</c>); null where the
@@ -40,7 +41,7 @@ public sealed class ClusterQueries(
             .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
             .ToList();
         var watermarks = await clients.WithProbeAsync(
-            probe => partitions.ToDictionary(p => p, p => probe.QueryWatermarkOffsets(p, OperatorKafkaClients.Timeout)),
+            probe => partitions.ToDictionary(p => p, p => Watermarks(probe, p)),
             cancellationToken);
 
         var retention = local is null ? new TopicRetention(options.Value.Topics.RetentionMs, options.Value.Topics.RetentionBytes) : null;
@@ -52,7 +53,9 @@ public sealed class ClusterQueries(
                 var list = t.Partitions.OrderBy(p => p.PartitionId).Select(p =>
                 {
                     var w = watermarks[new TopicPartition(t.Topic, p.PartitionId)];
-                    return new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, w.Low.Value, w.High.Value, Math.Max(0, w.High.Value - w.Low.Value));
+                    return w is null
+                        ? new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, -1, -1, 0)
+                        : new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, w.Low.Value, w.High.Value, Math.Max(0, w.High.Value - w.Low.Value));
                 }).ToList();
                 return new ClusterTopic(t.Topic, list, list.Sum(p => p.Messages), retention);
             })
@@ -77,5 +80,18 @@ public sealed class ClusterQueries(
             })
             .ToList();
         return new ClusterView(local?.Mode ?? "external", connection.BootstrapServers, faults?.IsAvailable ?? false, brokers, topics);
+    }
+
+    /// <summary>Null while the partition's leader cannot answer (shown as unknown, -1).</summary>
+    private static WatermarkOffsets? Watermarks(IConsumer<string?, byte[]?> probe, TopicPartition partition)
+    {
+        try
+        {
+            return probe.QueryWatermarkOffsets(partition, OperatorKafkaClients.Timeout);
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
     }
 }

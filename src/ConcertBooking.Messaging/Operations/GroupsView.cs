@@ -13,6 +13,8 @@ public sealed record GroupPartition(string Topic, int Partition, long? Committed
 /// <param name="State">Running, Pausing or Paused in this process; null when it does not run here.</param>
 /// <param name="Assignment">The partitions this process's member reads, as <c>topic[partition]</c>.</param>
 /// <param name="Rebuildable">Its read models can be rebuilt from the events (point-in-time rebuild).</param>
+/// <param name="Error">Why its committed offsets or watermarks could not be read just now (its coordinator or a
+/// leader unreachable); the figures then show what could be read.</param>
 public sealed record GroupView(
     string GroupId,
     IReadOnlyList<string> Topics,
@@ -23,7 +25,8 @@ public sealed record GroupView(
     bool Rebuildable,
     long TotalLag,
     double? MaxLagSeconds,
-    IReadOnlyList<GroupPartition> Partitions);
+    IReadOnlyList<GroupPartition> Partitions,
+    string? Error = null);
 
 /// <summary>Every consumer group of the system with its committed offsets, lag in records and in seconds, and what
 /// this process runs of it.</summary>
@@ -51,11 +54,31 @@ public sealed class GroupQueries(
     private async Task<GroupView> GetAsync(ConsumerGroupSubscription group, CancellationToken cancellationToken)
     {
         var topicPartitions = await TopicPartitionsAsync(group.Topics, cancellationToken);
-        var committed = await CommittedAsync(group.GroupId, topicPartitions, cancellationToken);
+        string? error = null;
+        Dictionary<TopicPartition, Offset> committed = [];
+        try
+        {
+            committed = await CommittedAsync(group.GroupId, topicPartitions, cancellationToken);
+        }
+        catch (KafkaException ex)
+        {
+            error = $"committed offsets unreadable: {ex.Error.Reason}";
+        }
+
         var now = clock.GetUtcNow();
         var partitions = await clients.WithProbeAsync(probe => topicPartitions.Select(tp =>
         {
-            var watermarks = probe.QueryWatermarkOffsets(tp, OperatorKafkaClients.Timeout);
+            WatermarkOffsets watermarks;
+            try
+            {
+                watermarks = probe.QueryWatermarkOffsets(tp, OperatorKafkaClients.Timeout);
+            }
+            catch (KafkaException ex)
+            {
+                error ??= $"{tp.Topic}[{tp.Partition.Value}] unreadable: {ex.Error.Reason}";
+                return null;
+            }
+
             long? offset = committed.TryGetValue(tp, out var c) && !c.IsSpecial ? c.Value : null;
 
             // A group with no commit yet starts at the earliest offset (auto.offset.reset=earliest).
@@ -64,7 +87,7 @@ public sealed class GroupQueries(
             double? seconds = lag == 0 ? 0
                 : OperatorKafkaClients.TimestampAt(probe, tp, position) is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null;
             return new GroupPartition(tp.Topic, tp.Partition.Value, offset, watermarks.High.Value, lag, seconds);
-        }).ToList(), cancellationToken);
+        }).OfType<GroupPartition>().ToList(), cancellationToken);
 
         var control = controls.Find(group.GroupId);
         var rebuildable = keyedServices.IsKeyedService(typeof(IReadModelRebuilder), group.GroupId);
@@ -77,8 +100,9 @@ public sealed class GroupQueries(
             control?.Assignment.Select(p => $"{p.Topic}[{p.Partition.Value}]").ToList() ?? [],
             rebuildable,
             partitions.Sum(p => p.Lag),
-            partitions.Max(p => p.LagSeconds),
-            partitions);
+            partitions.Count == 0 ? null : partitions.Max(p => p.LagSeconds),
+            partitions,
+            error);
     }
 
     internal async Task<List<TopicPartition>> TopicPartitionsAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken)
