@@ -21,6 +21,7 @@ using ConcertBooking.Api.Startup;
 using ConcertBooking.Notifications.Endpoints;
 using ConcertBooking.Storefront;
 using ConcertBooking.OpsConsole;
+using ConcertBooking.OpsConsole.Api;
 using ConcertBooking.OpsConsole.Session;
 using ConcertBooking.Infrastructure.Persistence;
 
@@ -121,6 +122,7 @@ public static class ApiExtensions
         app.UseOpsSession();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOpsReadOnly();
         app.UseRateLimiter();
 
         app.MapHealth();

@@ -21,6 +21,9 @@ public abstract class OpsConsoleApiTests(DatabaseProvider provider) : ProviderTe
         ("POST", "/api/admin/kafka/brokers/1/up", null),
         ("POST", "/api/admin/kafka/brokers/1/latency", new { ms = 10 }),
         ("POST", "/api/admin/kafka/brokers/1/errors", new { requests = "produce", count = 1 }),
+        ("POST", "/api/admin/dead-letters/redrive", new { all = true }),
+        ("POST", "/api/admin/dead-letters/discard", new { all = true }),
+        ("POST", "/api/admin/read-models/ranking-service/rebuild?from=2026-01-01T00:00:00Z", null),
     ];
 
     private static readonly string[] Reads = ["/api/admin/cluster", "/api/admin/groups", "/api/admin/outbox", "/api/admin/kafka/brokers"];
@@ -137,7 +140,7 @@ public abstract class OpsConsoleApiTests(DatabaseProvider provider) : ProviderTe
                 .AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         }
 
-        foreach (var page in new[] { "/ops", "/ops/groups", "/ops/outbox", "/ops/fault-lab" })
+        foreach (var page in new[] { "/ops", "/ops/groups", "/ops/outbox", "/ops/fault-lab", "/ops/messages", "/ops/dead-letters" })
         {
             await (await fan.Http.GetAsync(page)).AssertStatusAsync(HttpStatusCode.Forbidden);
         }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ConcertBooking.Browser.Tests.Support;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -69,12 +70,57 @@ public sealed class OpsConsoleTests(BrowserFixture browser, AppFixture fixture, 
             var token = fan.DefaultRequestHeaders.Authorization!.Parameter;
             var stored = await page.APIRequest.PostAsync("/ops/session", new() { DataObject = new { accessToken = token } });
             Assert.Equal(204, stored.Status);
-            foreach (var path in new[] { "/ops", "/ops/groups", "/ops/outbox", "/ops/fault-lab" })
+            foreach (var path in new[] { "/ops", "/ops/groups", "/ops/outbox", "/ops/fault-lab", "/ops/messages", "/ops/dead-letters" })
             {
                 var response = await page.GotoAsync(path);
                 Assert.Equal(403, response!.Status);
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operators only" })).ToBeVisibleAsync();
             }
+        });
+    }
+
+    [BrowserFact]
+    public async Task A_poison_record_produced_with_the_Confluent_client_appears_in_Dead_letters_and_is_discarded()
+    {
+        var key = $"poison-{Guid.NewGuid():N}";
+        using (var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig
+        {
+            BootstrapServers = App.Services.GetRequiredService<ConcertBooking.Messaging.KafkaConnection>().BootstrapServers,
+        }).Build())
+        {
+            await producer.ProduceAsync("reservation-events", new() { Key = key, Value = "{ this is not an event" });
+        }
+
+        await using var session = new BrowserSession(browser, App, output);
+        await session.RunAsync(async () =>
+        {
+            var page = await session.OpenAsync("/ops/dead-letters");
+            await page.SignInAsOperatorAsync("admin@example.com");
+            page.Dialog += (_, dialog) => dialog.AcceptAsync();
+            var letters = page.Locator(".dead-letter", new() { HasText = key });
+            await Expect(letters).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+            await Expect(letters.First).ToContainTextAsync("reservation-events [");
+            await Expect(letters.First).ToContainTextAsync("Attempts");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
+            await page.GetByLabel("Key").FillAsync(key);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Browse" }).ClickAsync();
+            await Expect(page.Locator("#records .record")).ToHaveCountAsync(1);
+            await Expect(page.Locator("#records .record")).ToContainTextAsync(key);
+            await AssertAccessibleAsync(page);
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Dead letters", Exact = true }).ClickAsync();
+            await Expect(letters).ToHaveCountAsync(3);
+            foreach (var box in await letters.Locator("input.pick").AllAsync())
+            {
+                await box.CheckAsync();
+            }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Discard selected" }).ClickAsync();
+            await Expect(page.Locator("#dlt-msg")).ToHaveTextAsync("Discarded: 3.");
+            await Expect(letters).ToHaveCountAsync(0);
+            await Expect(page.Locator("#audit tbody tr", new() { HasText = "discard" }).First).ToContainTextAsync("admin");
+            await AssertAccessibleAsync(page);
         });
     }
 

@@ -11,8 +11,9 @@ public sealed record OpsSessionRequest(string? AccessToken);
 /// How a browser carries the operator's token: the console's sign-in gets it from the API's token endpoint, as any
 /// client does, and hands it to <c>POST /ops/session</c>, which keeps it in an HttpOnly, SameSite=Strict cookie (no
 /// script can read it). Before authentication runs, the cookie becomes the bearer token of requests to the
-/// console's pages, and of <c>/api/admin</c> calls that also carry <see cref="ConsoleHeader"/>: another site can
-/// neither send that header without CORS nor make the browser attach a Strict cookie, so actions cannot be forged.
+/// console's pages, of <c>/api/admin</c> reads (GET: the live tail, an export link) and of <c>/api/admin</c> actions
+/// that also carry <see cref="ConsoleHeader"/>: another site can neither send that header without CORS nor make the
+/// browser attach a Strict cookie, so actions cannot be forged, and it cannot read what a GET answers.
 /// </summary>
 public static class OpsSession
 {
@@ -25,7 +26,8 @@ public static class OpsSession
         if (!request.Headers.ContainsKey(HeaderNames.Authorization)
             && request.Cookies.TryGetValue(CookieName, out var token) && token.Length > 0
             && (request.Path.StartsWithSegments("/ops")
-                || (request.Path.StartsWithSegments("/api/admin") && request.Headers.ContainsKey(ConsoleHeader))))
+                || (request.Path.StartsWithSegments("/api/admin")
+                    && (HttpMethods.IsGet(request.Method) || request.Headers.ContainsKey(ConsoleHeader)))))
         {
             request.Headers.Authorization = "Bearer " + token;
         }

@@ -90,7 +90,9 @@
       const next = new DOMParser().parseFromString(await response.text(), 'text/html');
       for (const region of live) {
         const fresh = next.getElementById(region.id);
-        if (fresh && !region.contains(document.activeElement)) region.replaceWith(document.adoptNode(fresh));
+        // Not while the operator is typing in the region; a button just pressed is replaced (and its result shown).
+        const typing = region.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
+        if (fresh && !typing) region.replaceWith(document.adoptNode(fresh));
       }
       charts.sample();
     } catch {
@@ -180,6 +182,9 @@
       }
     });
   }
+
+  // For the page scripts (messages.js, dead-letters.js).
+  window.ops = { api, say };
 
   const signout = document.getElementById('ops-signout');
   if (signout) {
