@@ -59,6 +59,29 @@ public abstract class DatabaseAdoptionTests(DatabaseProvider provider) : IAsyncL
         Assert.All(Histories, history => Assert.Equal(1, counts[history]));
     }
 
+    [ProviderFact]
+    public async Task Processes_starting_at_once_migrate_the_database_once()
+    {
+        var settings = _database.Settings.Where(s => s.Key != "Database:DataDirectory").Select(s => $"--{s.Key}={s.Value}").ToArray();
+        var directory = _database.Settings.TryGetValue("Database:DataDirectory", out var own) ? own! : Directory.CreateTempSubdirectory("concertbooking-migrate-").FullName;
+        try
+        {
+            var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ApiProcess.RunAsync(directory, TimeSpan.FromSeconds(60), ["migrate", .. settings])));
+
+            Assert.All(runs, run => Assert.True(run.ExitCode == 0, string.Join('\n', run.Lines)));
+            Assert.Single(runs, run => run.Lines.Any(l => l.StartsWith("BookingDbContext: applied ", StringComparison.Ordinal)));
+            var counts = await RowCountsAsync();
+            Assert.All(Histories, history => Assert.Equal(1, counts[history]));
+        }
+        finally
+        {
+            if (provider != DatabaseProvider.Sqlite)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
     private async Task<Dictionary<string, long>> RowCountsAsync()
     {
         var tables = await QueryAsync<string>(provider == DatabaseProvider.Sqlite

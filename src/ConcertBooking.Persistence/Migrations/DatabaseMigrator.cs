@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -17,8 +18,15 @@ public sealed class DatabaseSchemaException(string message) : Exception(message)
 /// </summary>
 public sealed partial class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
 {
+    /// <summary>Any key, the same in every process: PostgreSQL advisory locks are per database.</summary>
+    private const long MigrationLock = 0x436f6e6365727442; // "ConcertB"
+
     public async Task<IReadOnlyList<string>> MigrateAsync(DbContext db, CancellationToken cancellationToken)
     {
+        // Processes starting at once on one database (API replicas, the relay, ...) take turns. EF's own migration
+        // lock covers applying migrations but not creating the history table or adopting, which would race, and
+        // what a process reports as applied must be what it applied.
+        await using var turn = await TakeTurnAsync(db, cancellationToken);
         await AdoptAsync(db, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
@@ -28,6 +36,45 @@ public sealed partial class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
         }
 
         return pending;
+    }
+
+    /// <summary>On PostgreSQL an advisory lock on the context's connection (once the database exists); on SQLite an
+    /// exclusive lock on a file beside the database, which every process on the host that opens it sees.</summary>
+    private static async Task<IAsyncDisposable?> TakeTurnAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var path = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource + ".migrations-lock";
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+                }
+            }
+        }
+
+        if (!await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+        return new AdvisoryLock(db);
+    }
+
+    private sealed class AdvisoryLock(DbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})");
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>For a process that does not migrate at startup (<c>Database:MigrateOnStartup=false</c>): refuses a
