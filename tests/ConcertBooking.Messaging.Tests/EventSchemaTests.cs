@@ -85,6 +85,17 @@ public sealed class EventSchemaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_release_that_moves_an_event_to_version_3_reads_2_and_3_and_refuses_1()
+    {
+        var tomorrow = new EventSchema(EventTypes.ReservationCreated, typeof(ReservationCreated), Current: 3, (v2, _) => v2);
+
+        Assert.Equal((2, 3), (tomorrow.Oldest, tomorrow.Current));
+        Assert.Null(tomorrow.Refusal(2));
+        Assert.Null(tomorrow.Refusal(3));
+        Assert.Equal("RESERVATION_CREATED schema version 1 is older than this consumer reads (versions 2 to 3).", tomorrow.Refusal(1));
+    }
+
+    [Fact]
     public void A_record_whose_header_and_value_disagree_on_the_version_is_refused_when_read()
     {
         var message = OutboxMessage.From(Created).ToKafkaMessage();
