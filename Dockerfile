@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The ConcertBooking application: one image for every role (api, relay, notification, ranking, data-platform);
 # `ROLES` picks what a container runs. Built from the repository root:
 #
@@ -8,29 +9,12 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
-# Restore first, from the project files alone, so that a change to the code does not download the packages again.
+# The NuGet packages stay in BuildKit's cache between builds, so a change to the code does not download them again
+# (and no list of projects has to be kept here).
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY src/ConcertBooking.Api/ConcertBooking.Api.csproj src/ConcertBooking.Api/
-COPY src/ConcertBooking.Contracts/ConcertBooking.Contracts.csproj src/ConcertBooking.Contracts/
-COPY src/ConcertBooking.DataPlatform/ConcertBooking.DataPlatform.csproj src/ConcertBooking.DataPlatform/
-COPY src/ConcertBooking.Domain/ConcertBooking.Domain.csproj src/ConcertBooking.Domain/
-COPY src/ConcertBooking.Infrastructure/ConcertBooking.Infrastructure.csproj src/ConcertBooking.Infrastructure/
-COPY src/ConcertBooking.Messaging/ConcertBooking.Messaging.csproj src/ConcertBooking.Messaging/
-COPY src/ConcertBooking.Messaging.Embedded/ConcertBooking.Messaging.Embedded.csproj src/ConcertBooking.Messaging.Embedded/
-COPY src/ConcertBooking.Migrations.Postgres/ConcertBooking.Migrations.Postgres.csproj src/ConcertBooking.Migrations.Postgres/
-COPY src/ConcertBooking.Migrations.Sqlite/ConcertBooking.Migrations.Sqlite.csproj src/ConcertBooking.Migrations.Sqlite/
-COPY src/ConcertBooking.Notifications/ConcertBooking.Notifications.csproj src/ConcertBooking.Notifications/
-COPY src/ConcertBooking.Operations/ConcertBooking.Operations.csproj src/ConcertBooking.Operations/
-COPY src/ConcertBooking.OpsConsole/ConcertBooking.OpsConsole.csproj src/ConcertBooking.OpsConsole/
-COPY src/ConcertBooking.Persistence/ConcertBooking.Persistence.csproj src/ConcertBooking.Persistence/
-COPY src/ConcertBooking.Rankings/ConcertBooking.Rankings.csproj src/ConcertBooking.Rankings/
-COPY src/ConcertBooking.Storefront/ConcertBooking.Storefront.csproj src/ConcertBooking.Storefront/
-COPY src/ConcertBooking.Web/ConcertBooking.Web.csproj src/ConcertBooking.Web/
-RUN dotnet restore src/ConcertBooking.Api/ConcertBooking.Api.csproj -r linux-x64
-
 COPY src/ src/
-RUN dotnet publish src/ConcertBooking.Api/ConcertBooking.Api.csproj -c Release -r linux-x64 --self-contained false \
-        --no-restore -o /app
+RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
+    dotnet publish src/ConcertBooking.Api/ConcertBooking.Api.csproj -c Release -r linux-x64 --self-contained false -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
