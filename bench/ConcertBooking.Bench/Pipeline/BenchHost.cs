@@ -1,3 +1,4 @@
+using ConcertBooking.Api.Observability;
 using ConcertBooking.DataPlatform;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Persistence;
@@ -5,12 +6,15 @@ using ConcertBooking.Messaging.Outbox;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Embedded;
 using ConcertBooking.Messaging.Hosting;
+using ConcertBooking.Messaging.Telemetry;
 using ConcertBooking.Notifications;
 using ConcertBooking.Rankings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ConcertBooking.Bench.Pipeline;
 
@@ -32,6 +36,13 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
     /// <summary>The SQLite durability every host of the run uses (<c>--sqlite-synchronous</c>; the product's default, FULL,
     /// unless the run says otherwise).</summary>
     public static SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>Metrics and traces as the application collects them (<c>--telemetry on</c>): our meters and the runtime's
+    /// aggregated for a Prometheus exporter, and every span recorded into the recent traces. Off, nothing listens.</summary>
+    public static bool Telemetry { get; set; }
+
+    /// <summary>Settings of every host of the run beyond the bench's own (the telemetry-cost rounds shorten the relay lease).</summary>
+    public static Dictionary<string, string?> Settings { get; } = [];
 
     public static BenchHost Create(string bootstrapServers, string dataDirectory, HostRoles roles)
     {
@@ -59,6 +70,7 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:ConcertBooking.Notifications"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -86,6 +98,13 @@ internal sealed class BenchHost(IHost host) : IAsyncDisposable
         builder.AddRankingService();
         builder.AddDataPlatformService();
         roles.ExtraGroups?.Invoke(builder);
+        if (Telemetry)
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithMetrics(metrics => ObservabilityExtensions.ConfigureMetrics(metrics).AddPrometheusExporter())
+                .WithTracing(traces => ObservabilityExtensions.ConfigureTracing(traces, sampleRatio: 1.0).AddRecentTraces(new RecentTraces()));
+        }
+
         return new BenchHost(builder.Build());
     }
 

@@ -21,13 +21,19 @@ namespace ConcertBooking.Bench.Pipeline;
 /// including host start and group join.</summary>
 internal sealed record NoopRound(double Rate, NoopProbe Probe, TimeSpan Wall);
 
-internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate, SqliteSynchronous Synchronous)
+internal sealed record PipelineOptions(int Events, int SteadySeconds, int LagEvents, int SteadyRate, SqliteSynchronous Synchronous, bool Telemetry = false)
 {
     public static PipelineOptions Parse(string[] args)
     {
         var options = new PipelineOptions(40_000, 20, 200_000, 1_000, SqliteSynchronous.Full);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
+            if (args[i] == "--telemetry")
+            {
+                options = options with { Telemetry = args[i + 1] switch { "on" => true, "off" => false, _ => throw new ArgumentException("--telemetry is on or off") } };
+                continue;
+            }
+
             if (args[i] == "--sqlite-synchronous")
             {
                 options = options with { Synchronous = Enum.Parse<SqliteSynchronous>(args[i + 1], ignoreCase: true) };
@@ -72,8 +78,14 @@ public static class PipelineCommand
             return OffsetCheck.Run();
         }
 
+        if (args is ["--telemetry-cost", .. var rest])
+        {
+            return await TelemetryCost.RunAsync(PipelineOptions.Parse(rest), CancellationToken.None);
+        }
+
         var options = PipelineOptions.Parse(args);
         BenchHost.Synchronous = options.Synchronous;
+        BenchHost.Telemetry = options.Telemetry;
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -84,7 +96,7 @@ public static class PipelineCommand
         var report = new Report();
         var dataDirectory = Directory.CreateTempSubdirectory("concertbooking-pipebench-").FullName;
         var loadBefore = LoadAverage();
-        Console.WriteLine($"pipeline: events {options.Events:N0}, steady {options.SteadyRate:N0}/s for {options.SteadySeconds} s, lag {options.LagEvents:N0}; ~{BenchEvents.PayloadBytes} B JSON events; SQLite synchronous={options.Synchronous}");
+        Console.WriteLine($"pipeline: events {options.Events:N0}, steady {options.SteadyRate:N0}/s for {options.SteadySeconds} s, lag {options.LagEvents:N0}; ~{BenchEvents.PayloadBytes} B JSON events; SQLite synchronous={options.Synchronous}; telemetry {(options.Telemetry ? "on" : "off")}");
         Console.WriteLine($"data dir {dataDirectory}; load average {loadBefore}");
 
         try
@@ -348,7 +360,7 @@ public static class PipelineCommand
     }
 
     /// <summary>A fresh no-op group in a host of its own reads the raw loop's topic, first batch to last.</summary>
-    private static async Task<NoopRound> NoopRoundAsync(
+    internal static async Task<NoopRound> NoopRoundAsync(
         string bootstrap, string dataDirectory, string groupId, int count, CancellationToken cancellationToken)
     {
         var probe = new NoopProbe(count, fedFromOutbox: false);
@@ -370,14 +382,14 @@ public static class PipelineCommand
             },
         });
 
-    private static void Step(string name) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {name} (load {LoadAverage()})");
+    internal static void Step(string name) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {name} (load {LoadAverage()})");
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double TicksToMs(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         if (values.Count == 0)
         {
@@ -391,7 +403,7 @@ public static class PipelineCommand
     private static string Percentiles(List<double> values) =>
         values.Count == 0 ? "no samples" : $"p50 {Percentile(values, 0.5):0.0} / p99 {Percentile(values, 0.99):0.0} / max {values.Max():0.0} ms (n={values.Count:N0})";
 
-    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)

@@ -66,7 +66,7 @@ public static class ObservabilityExtensions
                 traces.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperatorProbe(http.Request.Path, options));
                 if (options.Tracing.RecentTraces > 0)
                 {
-                    traces.AddProcessor(new RecentTracesProcessor(recentTraces));
+                    traces.AddRecentTraces(recentTraces);
                 }
                 if (otlp)
                 {
@@ -90,6 +90,10 @@ public static class ObservabilityExtensions
         traces.AddSource(MessagingActivities.SourceName)
             .AddHttpClientInstrumentation()
             .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(sampleRatio)));
+
+    /// <summary>Keeps every recorded span in <paramref name="store"/> as it ends.</summary>
+    public static TracerProviderBuilder AddRecentTraces(this TracerProviderBuilder traces, RecentTraces store) =>
+        traces.AddProcessor(new RecentTracesProcessor(store));
 
     /// <summary><c>GET /metrics</c> (or the configured path), anonymous unless <c>Observability:Metrics:RequireAdmin</c>;
     /// <c>GET /api/admin/traces</c>.</summary>
