@@ -131,6 +131,9 @@ public sealed class ConsumedEvent
         : _headers?.TryGetLastBytes(KafkaHeaders.TraceParent, out var header) == true ? Encoding.ASCII.GetString(header)
         : null;
 
+    /// <summary>Whether <see cref="Event"/> has been read (and was valid).</summary>
+    internal bool IsDecoded => _event is not null;
+
     internal bool TryDecode(out Exception? error)
     {
         try

@@ -8,7 +8,7 @@ namespace ConcertBooking.Messaging.Telemetry;
 /// <summary>
 /// The messaging spans: <c>send &lt;topic&gt;</c> (producer) per published outbox row, a child of the request that
 /// committed it, whose context then travels in the record's <c>traceparent</c>; and <c>process &lt;topic&gt;</c>
-/// (consumer) per event and group, a child of that context. So one booking is one trace: the HTTP request, the send,
+/// (consumer) per event and group, a child of that context (per handler call, with links, for large batches). So one booking is one trace: the HTTP request, the send,
 /// and each group's handling. Attributes follow OpenTelemetry's messaging conventions. Without a listener (tracing
 /// off) <see cref="ActivitySource.HasListeners"/> is false and none of this runs.
 /// </summary>
@@ -68,8 +68,13 @@ public static class MessagingActivities
         span.Stop();
     }
 
-    /// <summary>One span per event of a handler call, each a child of its record's trace. With a single event the
-    /// span is <see cref="Activity.Current"/> for the handler (its logs carry the trace); with several none is.</summary>
+    /// <summary>Handler calls of up to this many events get a span per event, each in its record's trace; larger ones
+    /// (a backlog being drained) one span for the call, linked to the first of these traces, so tracing a backlog
+    /// costs a span per batch rather than per event.</summary>
+    internal const int SpansPerEventUpTo = 16;
+
+    /// <summary>The spans of a handler call (see <see cref="SpansPerEventUpTo"/>). With a single event the span is
+    /// <see cref="Activity.Current"/> for the handler (its logs carry the trace); with several none is.</summary>
     internal static Activity?[]? StartProcess(string groupId, IReadOnlyList<ConsumedEvent> events)
     {
         if (!Source.HasListeners())
@@ -78,29 +83,69 @@ public static class MessagingActivities
         }
 
         var ambient = Activity.Current;
-        var spans = new Activity?[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        Activity?[] spans;
+        if (events.Count <= SpansPerEventUpTo)
         {
-            var consumed = events[i];
-            var parent = ActivityContext.TryParse(consumed.TraceParent, null, isRemote: true, out var context) ? context : default;
-            var span = spans[i] = Source.StartActivity($"process {consumed.Topic}", ActivityKind.Consumer, parent);
-            if (span is { IsAllDataRequested: true })
+            spans = new Activity?[events.Count];
+            for (var i = 0; i < events.Count; i++)
             {
-                span.SetTag(MessagingTags.MessagingSystem, MessagingTags.SystemKafka);
-                span.SetTag(MessagingTags.OperationName, "process");
-                span.SetTag(MessagingTags.OperationType, "process");
-                span.SetTag(MessagingTags.DestinationName, consumed.Topic);
-                span.SetTag(MessagingTags.PartitionId, MessagingTags.Partition(consumed.Partition));
-                span.SetTag(MessagingTags.ConsumerGroup, groupId);
-                span.SetTag(MessagingTags.MessageKey, consumed.Key);
-                span.SetTag(MessagingTags.Offset, consumed.Offset);
-                span.SetTag(MessagingTags.MessageId, consumed.EventId.ToString());
-                span.SetTag(MessagingTags.BatchCount, events.Count);
+                var consumed = events[i];
+                var parent = ActivityContext.TryParse(consumed.TraceParent, null, isRemote: true, out var context) ? context : default;
+                var span = spans[i] = Source.StartActivity($"process {consumed.Topic}", ActivityKind.Consumer, parent);
+                if (span is { IsAllDataRequested: true })
+                {
+                    Describe(span, groupId, consumed.Topic, events.Count);
+                    span.SetTag(MessagingTags.PartitionId, MessagingTags.Partition(consumed.Partition));
+                    span.SetTag(MessagingTags.MessageKey, consumed.Key);
+                    span.SetTag(MessagingTags.Offset, consumed.Offset);
+                    span.SetTag(MessagingTags.MessageId, consumed.EventId.ToString());
+                }
             }
+        }
+        else
+        {
+            spans = [StartBatch(groupId, events)];
         }
 
         Activity.Current = events.Count == 1 ? spans[0] : ambient;
         return spans;
+    }
+
+    private static Activity? StartBatch(string groupId, IReadOnlyList<ConsumedEvent> events)
+    {
+        var links = new List<ActivityLink>(SpansPerEventUpTo);
+        foreach (var consumed in events)
+        {
+            if (links.Count == SpansPerEventUpTo)
+            {
+                break;
+            }
+
+            if (ActivityContext.TryParse(consumed.TraceParent, null, isRemote: true, out var context))
+            {
+                links.Add(new ActivityLink(context));
+            }
+        }
+
+        var topic = events.All(e => e.Topic == events[0].Topic) ? events[0].Topic : null;
+        Activity.Current = null;
+        var span = Source.StartActivity(topic is null ? "process" : $"process {topic}", ActivityKind.Consumer, default(ActivityContext), links: links);
+        if (span is { IsAllDataRequested: true })
+        {
+            Describe(span, groupId, topic, events.Count);
+        }
+
+        return span;
+    }
+
+    private static void Describe(Activity span, string groupId, string? topic, int batchCount)
+    {
+        span.SetTag(MessagingTags.MessagingSystem, MessagingTags.SystemKafka);
+        span.SetTag(MessagingTags.OperationName, "process");
+        span.SetTag(MessagingTags.OperationType, "process");
+        span.SetTag(MessagingTags.DestinationName, topic);
+        span.SetTag(MessagingTags.ConsumerGroup, groupId);
+        span.SetTag(MessagingTags.BatchCount, batchCount);
     }
 
     internal static void StopProcess(Activity?[]? spans, Exception? error)
