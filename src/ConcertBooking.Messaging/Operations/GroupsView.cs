@@ -39,13 +39,8 @@ public sealed class GroupQueries(
 {
     public async Task<IReadOnlyList<GroupView>> GetAsync(CancellationToken cancellationToken)
     {
-        var views = new List<GroupView>();
-        foreach (var group in groups.DistinctBy(g => g.GroupId))
-        {
-            views.Add(await GetAsync(group, cancellationToken));
-        }
-
-        return views;
+        // In parallel: a group whose coordinator is down costs one admin timeout, not one per group.
+        return await Task.WhenAll(groups.DistinctBy(g => g.GroupId).Select(group => GetAsync(group, cancellationToken)));
     }
 
     public async Task<GroupView?> FindAsync(string groupId, CancellationToken cancellationToken) =>

@@ -77,9 +77,12 @@
   });
 
   // Live regions: the page fetches itself and swaps in the new [data-live] regions, so there is one renderer.
+  // One refresh at a time: while Kafka is slow to answer, ticks do not pile up requests.
+  let refreshing = false;
   async function refresh() {
     const live = document.querySelectorAll('[data-live][id]');
-    if (live.length === 0) return;
+    if (live.length === 0 || refreshing) return;
+    refreshing = true;
     try {
       const response = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
       if (response.redirected || response.status === 401 || response.status === 403) {
@@ -97,6 +100,8 @@
       charts.sample();
     } catch {
       // A missed refresh is retried at the next tick.
+    } finally {
+      refreshing = false;
     }
   }
 
