@@ -49,7 +49,14 @@ public sealed partial class DatabaseMigrator(ILogger<DatabaseMigrator> logger)
             {
                 try
                 {
-                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    // Private like the database beside it (PrivateDataFiles), whatever the umask.
+                    var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        options.UnixCreateMode = PrivateDataFiles.FileMode;
+                    }
+
+                    return new FileStream(path, options);
                 }
                 catch (IOException)
                 {
