@@ -40,9 +40,7 @@ public sealed class ClusterQueries(
             .Where(t => !t.Topic.StartsWith("__", StringComparison.Ordinal))
             .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
             .ToList();
-        var watermarks = await clients.WithProbeAsync(
-            probe => partitions.ToDictionary(p => p, p => Watermarks(probe, p)),
-            cancellationToken);
+        var watermarks = await clients.WatermarksAsync(partitions, cancellationToken);
 
         var retention = local is null ? new TopicRetention(options.Value.Topics.RetentionMs, options.Value.Topics.RetentionBytes) : null;
         var topics = metadata.Topics
@@ -52,8 +50,7 @@ public sealed class ClusterQueries(
             {
                 var list = t.Partitions.OrderBy(p => p.PartitionId).Select(p =>
                 {
-                    var w = watermarks[new TopicPartition(t.Topic, p.PartitionId)];
-                    return w is null
+                    return !watermarks.TryGetValue(new TopicPartition(t.Topic, p.PartitionId), out var w)
                         ? new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, -1, -1, 0)
                         : new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, w.Low.Value, w.High.Value, Math.Max(0, w.High.Value - w.Low.Value));
                 }).ToList();
@@ -80,18 +77,5 @@ public sealed class ClusterQueries(
             })
             .ToList();
         return new ClusterView(local?.Mode ?? "external", connection.BootstrapServers, faults?.IsAvailable ?? false, brokers, topics);
-    }
-
-    /// <summary>Null while the partition's leader cannot answer (shown as unknown, -1).</summary>
-    private static WatermarkOffsets? Watermarks(IConsumer<string?, byte[]?> probe, TopicPartition partition)
-    {
-        try
-        {
-            return probe.QueryWatermarkOffsets(partition, OperatorKafkaClients.Timeout);
-        }
-        catch (KafkaException)
-        {
-            return null;
-        }
     }
 }

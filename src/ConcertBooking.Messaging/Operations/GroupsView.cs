@@ -49,40 +49,44 @@ public sealed class GroupQueries(
     private async Task<GroupView> GetAsync(ConsumerGroupSubscription group, CancellationToken cancellationToken)
     {
         var topicPartitions = await TopicPartitionsAsync(group.Topics, cancellationToken);
+
+        // Both at once: while a broker is down each may wait out its timeout.
+        var reading = CommittedAsync(group.GroupId, topicPartitions, cancellationToken);
+        var watermarks = await clients.WatermarksAsync(topicPartitions, cancellationToken);
         string? error = null;
         Dictionary<TopicPartition, Offset> committed = [];
         try
         {
-            committed = await CommittedAsync(group.GroupId, topicPartitions, cancellationToken);
+            committed = await reading;
         }
         catch (KafkaException ex)
         {
             error = $"committed offsets unreadable: {ex.Error.Reason}";
         }
 
-        var now = clock.GetUtcNow();
-        var partitions = await clients.WithProbeAsync(probe => topicPartitions.Select(tp =>
+        if (watermarks.Count < topicPartitions.Count)
         {
-            WatermarkOffsets watermarks;
-            try
-            {
-                watermarks = probe.QueryWatermarkOffsets(tp, OperatorKafkaClients.Timeout);
-            }
-            catch (KafkaException ex)
-            {
-                error ??= $"{tp.Topic}[{tp.Partition.Value}] unreadable: {ex.Error.Reason}";
-                return null;
-            }
+            var missing = topicPartitions.First(tp => !watermarks.ContainsKey(tp));
+            error ??= $"{missing.Topic}[{missing.Partition.Value}] unreadable: its leader did not answer";
+        }
 
+        // A group with no commit yet starts at the earliest offset (auto.offset.reset=earliest).
+        var positions = watermarks.ToDictionary(
+            w => w.Key,
+            w => Math.Max(committed.TryGetValue(w.Key, out var c) && !c.IsSpecial ? c.Value : w.Value.Low.Value, w.Value.Low.Value));
+        var behind = positions.Where(p => p.Value < watermarks[p.Key].High.Value).Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
+        var oldest = behind.Count == 0 ? []
+            : await clients.WithProbeAsync(probe => OperatorKafkaClients.TimestampsAt(probe, behind), cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var partitions = topicPartitions.Where(watermarks.ContainsKey).Select(tp =>
+        {
             long? offset = committed.TryGetValue(tp, out var c) && !c.IsSpecial ? c.Value : null;
-
-            // A group with no commit yet starts at the earliest offset (auto.offset.reset=earliest).
-            var position = Math.Max(offset ?? watermarks.Low.Value, watermarks.Low.Value);
-            var lag = Math.Max(0, watermarks.High.Value - position);
-            double? seconds = lag == 0 ? 0
-                : OperatorKafkaClients.TimestampAt(probe, tp, position) is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null;
-            return new GroupPartition(tp.Topic, tp.Partition.Value, offset, watermarks.High.Value, lag, seconds);
-        }).OfType<GroupPartition>().ToList(), cancellationToken);
+            var high = watermarks[tp].High.Value;
+            var lag = Math.Max(0, high - positions[tp]);
+            double? seconds = lag == 0 ? 0 : oldest.TryGetValue(tp, out var at) ? Math.Max(0, (now - at).TotalSeconds) : null;
+            return new GroupPartition(tp.Topic, tp.Partition.Value, offset, high, lag, seconds);
+        }).ToList();
 
         var control = controls.Find(group.GroupId);
         var rebuildable = keyedServices.IsKeyedService(typeof(IReadModelRebuilder), group.GroupId);

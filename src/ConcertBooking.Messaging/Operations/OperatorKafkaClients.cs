@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace ConcertBooking.Messaging.Operations;
 
@@ -70,22 +71,80 @@ public sealed class OperatorKafkaClients(KafkaConnection connection) : IDisposab
         }
     }
 
+    /// <summary>
+    /// Low and high watermarks of many partitions at once, through the admin client: it asks the cluster for the
+    /// current leaders first, so a partition whose leader just moved is asked at its new leader, and one slow or
+    /// dead leader costs one timeout for the whole set rather than one per partition. A partition whose leader
+    /// cannot answer is absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<TopicPartition, WatermarkOffsets>> WatermarksAsync(
+        IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        if (partitions.Count == 0)
+        {
+            return new Dictionary<TopicPartition, WatermarkOffsets>();
+        }
+
+        var low = ListOffsetsAsync(partitions, OffsetSpec.Earliest());
+        var high = ListOffsetsAsync(partitions, OffsetSpec.Latest());
+        await Task.WhenAll(low, high).WaitAsync(cancellationToken);
+        return partitions
+            .Where(p => low.Result.ContainsKey(p) && high.Result.ContainsKey(p))
+            .ToDictionary(p => p, p => new WatermarkOffsets(low.Result[p], high.Result[p]));
+    }
+
+    private async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(IEnumerable<TopicPartition> partitions, OffsetSpec spec)
+    {
+        IEnumerable<ListOffsetsResultInfo> infos;
+        try
+        {
+            infos = (await Admin.ListOffsetsAsync(
+                partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = spec }),
+                new ListOffsetsOptions { RequestTimeout = Timeout })).ResultInfos;
+        }
+        catch (ListOffsetsException ex)
+        {
+            infos = ex.Result.ResultInfos;
+        }
+        catch (KafkaException)
+        {
+            return [];
+        }
+
+        return infos
+            .Select(i => i.TopicPartitionOffsetError)
+            .Where(e => e.Error.Code == ErrorCode.NoError && !e.Offset.IsSpecial)
+            .ToDictionary(e => e.TopicPartition, e => e.Offset.Value);
+    }
+
     /// <summary>The timestamp of the record at <paramref name="offset"/>, or null when there is none (deleted, or
     /// the read timed out).</summary>
-    internal static DateTimeOffset? TimestampAt(IConsumer<string?, byte[]?> probe, TopicPartition partition, long offset)
+    internal static DateTimeOffset? TimestampAt(IConsumer<string?, byte[]?> probe, TopicPartition partition, long offset) =>
+        TimestampsAt(probe, [new TopicPartitionOffset(partition, offset)]).TryGetValue(partition, out var at) ? at : null;
+
+    /// <summary>The timestamps of the records at the given positions, read in one assignment so that the partitions
+    /// share one timeout; a partition whose record could not be read in time is absent.</summary>
+    internal static Dictionary<TopicPartition, DateTimeOffset> TimestampsAt(IConsumer<string?, byte[]?> probe, IReadOnlyCollection<TopicPartitionOffset> positions)
     {
-        probe.Assign(new TopicPartitionOffset(partition, offset));
+        var found = new Dictionary<TopicPartition, DateTimeOffset>();
+        if (positions.Count == 0)
+        {
+            return found;
+        }
+
+        probe.Assign(positions);
         var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
+        while (found.Count < positions.Count && DateTime.UtcNow < deadline)
         {
             var result = probe.Consume(TimeSpan.FromMilliseconds(200));
             if (result is { IsPartitionEOF: false, Message: not null })
             {
-                return result.Message.Timestamp.UtcDateTime;
+                // The first record seen of a partition is the one at its assigned position.
+                found.TryAdd(result.TopicPartition, result.Message.Timestamp.UtcDateTime);
             }
         }
 
-        return null;
+        return found;
     }
 
     public void Dispose()
