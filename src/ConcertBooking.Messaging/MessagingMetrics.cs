@@ -26,7 +26,7 @@ public sealed class MessagingMetrics : IDisposable
     {
         _meter = meters.Create(MeterName);
         SentMessages = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Outbox events delivered to Kafka by the relay");
-        SendDuration = Duration("messaging.client.operation.duration", "From producing an outbox event to its delivery report (acks=all), per event");
+        SendDuration = Duration("messaging.client.operation.duration", "One batch publish of the relay: from producing its first outbox event to the last delivery report (acks=all), per topic");
         ConsumedMessages = _meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Records a group received from Kafka");
         ProcessDuration = Duration("messaging.process.duration", "One call of a group's handler (a batch, one transaction), per group");
         ProducerErrors = _meter.CreateCounter<long>("concertbooking.producer.errors", description: "Failed outbox publishing attempts");

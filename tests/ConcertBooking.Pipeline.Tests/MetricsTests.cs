@@ -34,7 +34,7 @@ public sealed class MetricsTests : IDisposable
 
         Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "reservation-events") >= 1, "sent to reservation-events");
         Assert.True(Sum(samples, "messaging_client_sent_messages_total", topic: "payment-events") >= 1, "sent to payment-events");
-        Assert.True(Sum(samples, "messaging_client_operation_duration_seconds_count") >= 2, "the relay's publish latency, per event");
+        Assert.True(Sum(samples, "messaging_client_operation_duration_seconds_count") >= 2, "the relay's publish latency, per batch");
         foreach (var group in PipelineApp.Groups)
         {
             Assert.True(Sum(samples, "messaging_client_consumed_messages_total", group, "reservation-events") >= 1, $"{group} received from reservation-events");

@@ -17,7 +17,7 @@ namespace ConcertBooking.Bench.Pipeline;
 /// </summary>
 internal static class TelemetryCost
 {
-    private const int Rounds = 5;
+    private const int Rounds = 9;
 
     public static async Task<int> RunAsync(PipelineOptions options, CancellationToken ct)
     {

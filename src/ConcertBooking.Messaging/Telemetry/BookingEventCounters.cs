@@ -16,24 +16,24 @@ internal sealed class BookingEventCounters(Meter meter)
     private readonly Counter<long> _payments = meter.CreateCounter<long>("concertbooking.payments", "{payment}", "Payments completed (PAYMENT_COMPLETED published)");
     private readonly Counter<long> _soldOut = meter.CreateCounter<long>("concertbooking.concerts.sold_out", "{concert}", "Concerts sold out (CONCERT_SOLD_OUT published)");
 
-    public void Published(string eventType)
+    public void Published(string eventType, int count = 1)
     {
         switch (eventType)
         {
             case EventTypes.ReservationCreated:
-                _holds.Add(1);
+                _holds.Add(count);
                 break;
             case EventTypes.ReservationCancelled:
-                _holdsReleased.Add(1, new KeyValuePair<string, object?>("reason", "cancelled"));
+                _holdsReleased.Add(count, new KeyValuePair<string, object?>("reason", "cancelled"));
                 break;
             case EventTypes.ReservationExpired:
-                _holdsReleased.Add(1, new KeyValuePair<string, object?>("reason", "expired"));
+                _holdsReleased.Add(count, new KeyValuePair<string, object?>("reason", "expired"));
                 break;
             case EventTypes.PaymentCompleted:
-                _payments.Add(1);
+                _payments.Add(count);
                 break;
             case EventTypes.ConcertSoldOut:
-                _soldOut.Add(1);
+                _soldOut.Add(count);
                 break;
         }
     }

@@ -7,7 +7,8 @@ namespace ConcertBooking.Messaging.Telemetry;
 
 /// <summary>
 /// The messaging spans: <c>send &lt;topic&gt;</c> (producer) per published outbox row, a child of the request that
-/// committed it, whose context then travels in the record's <c>traceparent</c>; and <c>process &lt;topic&gt;</c>
+/// committed it, whose context then travels in the record's <c>traceparent</c> (per batch for large batches, see
+/// <see cref="SendSpans"/>); and <c>process &lt;topic&gt;</c>
 /// (consumer) per event and group, a child of that context (per handler call, with links, for large batches). So one booking is one trace: the HTTP request, the send,
 /// and each group's handling. Attributes follow OpenTelemetry's messaging conventions. Without a listener (tracing
 /// off) <see cref="ActivitySource.HasListeners"/> is false and none of this runs.
@@ -39,6 +40,28 @@ public static class MessagingActivities
             span.SetTag(MessagingTags.DestinationName, row.Topic);
             span.SetTag(MessagingTags.MessageKey, row.Key);
             span.SetTag(MessagingTags.MessageId, row.EventId.ToString());
+        }
+
+        return span;
+    }
+
+    /// <summary>One span for a batch of rows, linked to (up to <see cref="SpansPerEventUpTo"/> of) their traces.</summary>
+    internal static Activity? StartSendBatch(IReadOnlyList<OutboxMessage> rows)
+    {
+        var links = Links(rows.Select(r => r.TraceParent));
+
+        var topic = rows.All(r => r.Topic == rows[0].Topic) ? rows[0].Topic : null;
+        var ambient = Activity.Current;
+        Activity.Current = null;
+        var span = Source.StartActivity(topic is null ? "send" : $"send {topic}", ActivityKind.Producer, default(ActivityContext), links: links);
+        Activity.Current = ambient;
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(MessagingTags.MessagingSystem, MessagingTags.SystemKafka);
+            span.SetTag(MessagingTags.OperationName, "send");
+            span.SetTag(MessagingTags.OperationType, "send");
+            span.SetTag(MessagingTags.DestinationName, topic);
+            span.SetTag(MessagingTags.BatchCount, rows.Count);
         }
 
         return span;
@@ -113,19 +136,7 @@ public static class MessagingActivities
 
     private static Activity? StartBatch(string groupId, IReadOnlyList<ConsumedEvent> events)
     {
-        var links = new List<ActivityLink>(SpansPerEventUpTo);
-        foreach (var consumed in events)
-        {
-            if (links.Count == SpansPerEventUpTo)
-            {
-                break;
-            }
-
-            if (ActivityContext.TryParse(consumed.TraceParent, null, isRemote: true, out var context))
-            {
-                links.Add(new ActivityLink(context));
-            }
-        }
+        var links = Links(events.Select(e => e.TraceParent));
 
         var topic = events.All(e => e.Topic == events[0].Topic) ? events[0].Topic : null;
         Activity.Current = null;
@@ -136,6 +147,26 @@ public static class MessagingActivities
         }
 
         return span;
+    }
+
+    /// <summary>Links to the first <see cref="SpansPerEventUpTo"/> traces among <paramref name="traceParents"/>.</summary>
+    private static List<ActivityLink> Links(IEnumerable<string?> traceParents)
+    {
+        var links = new List<ActivityLink>(SpansPerEventUpTo);
+        foreach (var traceParent in traceParents)
+        {
+            if (links.Count == SpansPerEventUpTo)
+            {
+                break;
+            }
+
+            if (ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
+            {
+                links.Add(new ActivityLink(context));
+            }
+        }
+
+        return links;
     }
 
     private static void Describe(Activity span, string groupId, string? topic, int batchCount)
