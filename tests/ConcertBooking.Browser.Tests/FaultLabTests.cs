@@ -35,8 +35,10 @@ public sealed class FaultLabTests(BrowserFixture browser, FaultLabApp fixture, I
             await Expect(page.Locator("#ops-msg")).ToContainTextAsync("Done");
             await Expect(broker.Locator("td").First).ToHaveTextAsync("Down");
 
-            // Its partitions moved to live replicas, and the page keeps refreshing while the broker is gone.
+            // Its partitions moved to live replicas and its replicas fell out of sync (9 partitions, 3 replicas each),
+            // and the page keeps refreshing while the broker is gone.
             await Expect(broker.Locator("td").Nth(1)).ToHaveTextAsync("0");
+            await Expect(page.Locator("td.role.out-of-sync")).ToHaveCountAsync(9);
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Bring broker 2 up" })).ToBeVisibleAsync();
 
             // A booking needs only the database; the relay publishes its events to the new leaders, and the page,
@@ -44,6 +46,7 @@ public sealed class FaultLabTests(BrowserFixture browser, FaultLabApp fixture, I
             await LiveApp.BuyAsync(fan, concertId, seats[0]);
             await Expect(page.Locator(".tile", new() { HasText = "Publish rate" })).Not.ToContainTextAsync("(0 in the last minute)", new() { Timeout = 30_000 });
             await Expect(page.GetByTestId("backlog")).ToHaveTextAsync("0 rows", new() { Timeout = 30_000 });
+            output.WriteLine($"broker 2 down: {await BrowserSession.ScreenshotAsync(page, "fault-lab-broker-down")}");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Cluster", Exact = true }).ClickAsync();
             await Expect(page.Locator("#brokers-up")).ToHaveTextAsync("2 of 3");
@@ -52,6 +55,7 @@ public sealed class FaultLabTests(BrowserFixture browser, FaultLabApp fixture, I
             await page.GetByRole(AriaRole.Link, new() { Name = "Fault lab", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Bring broker 2 up" }).ClickAsync();
             await Expect(broker.Locator("td").First).ToHaveTextAsync("Up");
+            await Expect(page.Locator("td.role.out-of-sync")).ToHaveCountAsync(0);
 
             // Every group catches up, the ones whose coordinator was the broker that went down included.
             foreach (var group in Groups)

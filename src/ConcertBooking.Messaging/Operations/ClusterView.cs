@@ -42,6 +42,12 @@ public sealed class ClusterQueries(
             .ToList();
         var watermarks = await clients.WatermarksAsync(partitions, cancellationToken);
 
+        // The embedded cluster never shrinks an ISR; a real one drops a dead replica after replica.lag.time.max.ms.
+        // The fault lab knows which brokers it took down, so the ISR shown is the one a real cluster would report.
+        var labBrokers = faults is { IsAvailable: true } ? faults.Brokers.ToDictionary(b => b.Id) : [];
+        var down = labBrokers.Values.Where(b => b.Down).Select(b => b.Id).ToHashSet();
+        int[] InSync(PartitionMetadata p) => down.Count == 0 ? p.InSyncReplicas : [.. p.InSyncReplicas.Where(r => !down.Contains(r))];
+
         var retention = local is null ? new TopicRetention(options.Value.Topics.RetentionMs, options.Value.Topics.RetentionBytes) : null;
         var topics = metadata.Topics
             .Where(t => !t.Topic.StartsWith("__", StringComparison.Ordinal))
@@ -51,8 +57,8 @@ public sealed class ClusterQueries(
                 var list = t.Partitions.OrderBy(p => p.PartitionId).Select(p =>
                 {
                     return !watermarks.TryGetValue(new TopicPartition(t.Topic, p.PartitionId), out var w)
-                        ? new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, -1, -1, 0)
-                        : new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, w.Low.Value, w.High.Value, Math.Max(0, w.High.Value - w.Low.Value));
+                        ? new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, InSync(p), -1, -1, 0)
+                        : new ClusterPartition(p.PartitionId, p.Leader, p.Replicas, InSync(p), w.Low.Value, w.High.Value, Math.Max(0, w.High.Value - w.Low.Value));
                 }).ToList();
                 return new ClusterTopic(t.Topic, list, list.Sum(p => p.Messages), retention);
             })
@@ -65,7 +71,6 @@ public sealed class ClusterQueries(
             _addresses[b.BrokerId] = (b.Host, b.Port);
         }
 
-        var labBrokers = faults is { IsAvailable: true } ? faults.Brokers.ToDictionary(b => b.Id) : [];
         var brokers = metadata.Brokers.Select(b => b.BrokerId).Union(labBrokers.Keys)
             .Order()
             .Select(id =>
