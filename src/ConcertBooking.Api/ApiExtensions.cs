@@ -123,6 +123,7 @@ public static class ApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOpsReadOnly();
+        app.UseConsoleActionAudit();
         app.UseRateLimiter();
 
         app.MapHealth();

@@ -97,6 +97,15 @@ public abstract class OpsConsoleApiTests(DatabaseProvider provider) : ProviderTe
         Assert.Equal(1, ranking.EnumerateArray().Sum(c => c.GetProperty("confirmed").GetInt64()));
 
         await (await admin.Http.PostAsync("/api/admin/groups/no-such-group/pause", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+
+        // Each action that succeeded is in the audit, newest first; the refused ones are not.
+        var audit = (await admin.Http.GetFromJsonAsync<JsonElement>("/api/admin/audit?limit=50")).EnumerateArray()
+            .Where(e => e.GetProperty("target").GetString() is group or "no-such-group").ToList();
+        Assert.Equal(
+            ["groups.resume", "groups.reset", "groups.reset", "groups.reset", "groups.pause"],
+            audit.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(audit, e => Assert.Equal("admin@example.com", e.GetProperty("by").GetString()));
+        Assert.Contains("\"earliest\"", audit[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [ProviderFact]
@@ -123,6 +132,15 @@ public abstract class OpsConsoleApiTests(DatabaseProvider provider) : ProviderTe
         Assert.True(failing.GetProperty("pendingErrors").GetProperty("Heartbeat").GetInt32() is > 0 and <= 3);
         await (await admin.Http.PostAsJsonAsync("/api/admin/kafka/brokers/1/errors", new { requests = "gossip" })).AssertValidationProblemAsync("requests");
         await (await admin.Http.PostAsync("/api/admin/kafka/brokers/9/down", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+
+        var audit = (await admin.Http.GetFromJsonAsync<JsonElement>("/api/admin/audit?limit=50")).EnumerateArray()
+            .Where(e => e.GetProperty("action").GetString()!.StartsWith("brokers.", StringComparison.Ordinal))
+            .Select(e => $"{e.GetProperty("action").GetString()} {e.GetProperty("target").GetString()} {e.GetProperty("detail").GetString()}")
+            .Reverse().ToList();
+        Assert.Equal(
+            ["brokers.down broker 2 ", "brokers.up broker 2 ", "brokers.latency broker 3 {\"ms\":40}", "brokers.latency broker 3 {\"ms\":0}",
+             "brokers.errors broker 1 {\"requests\":\"heartbeat\",\"count\":3}"],
+            audit);
     }
 
     [ProviderFact]
