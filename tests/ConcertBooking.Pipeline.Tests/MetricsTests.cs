@@ -67,6 +67,30 @@ public sealed class MetricsTests : IDisposable
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Another_host_in_the_same_process_does_not_show_in_this_hosts_metrics()
+    {
+        // Meters are found by name process-wide: without care, this app's /metrics would report the other's holds and
+        // gauges. This app runs first, so it would see every measurement the other makes.
+        var scraper = _app.CreateClient();
+        await PrometheusText.ScrapeAsync(scraper);
+        using var other = new PipelineApp();
+        var admin = await other.ClientForAsync("admin@example.com");
+        var fan = await other.ClientForAsync("metrics-other-fan@example.com");
+        var (concertId, seats) = await Booking.CreateOpenConcertAsync(admin, seats: 1);
+        await Booking.HoldAsync(fan, concertId, seats[0]);
+        await other.WaitUntilAllGroupsProcessedEverythingAsync();
+        await Eventually.WaitAsync(
+            () => PrometheusText.ScrapeAsync(other.CreateClient()),
+            samples => Sum(samples, "concertbooking_holds_total") == 1,
+            "the other app's hold in its own /metrics");
+
+        var mine = await PrometheusText.ScrapeAsync(scraper);
+        Assert.Equal(0, Sum(mine, "concertbooking_holds_total"));
+        Assert.Equal(0, Sum(mine, "messaging_client_sent_messages_total"));
+        Assert.Equal(PipelineApp.Groups.Length, mine.Count(s => s.Name == "concertbooking_consumer_running"));
+    }
+
     public void Dispose() => _app.Dispose();
 
     private static double Sum(List<PrometheusSample> samples, string name, string? group = null, string? topic = null) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ConcertBooking.Messaging;
 using ConcertBooking.Messaging.Hosting;
 using ConcertBooking.Messaging.Telemetry;
@@ -79,11 +80,22 @@ public static class ObservabilityExtensions
     }
 
     /// <summary>What every process of the system collects, whatever it exports to (the benchmark reuses it).</summary>
-    public static MeterProviderBuilder ConfigureMetrics(MeterProviderBuilder metrics) =>
+    public static MeterProviderBuilder ConfigureMetrics(MeterProviderBuilder metrics)
+    {
         metrics.AddMeter(Meters)
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddRuntimeInstrumentation();
+        return metrics is IDeferredMeterProviderBuilder deferred
+            ? deferred.Configure((services, builder) => builder.AddView(OnlyThisHost(services.GetRequiredService<IMeterFactory>())))
+            : metrics;
+    }
+
+    /// <summary>A meter is found by its name process-wide, so a process running several hosts (the tests, the
+    /// benchmarks) would report every host's figures under one name, another host's consumer lag included. Meters made
+    /// by another host's <see cref="IMeterFactory"/> are dropped; meters of no host (the runtime's) are kept.</summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OnlyThisHost(IMeterFactory factory) =>
+        instrument => instrument.Meter.Scope is IMeterFactory other && !ReferenceEquals(other, factory) ? MetricStreamConfiguration.Drop : null;
 
     /// <summary>The messaging spans and outgoing HTTP calls, sampled by <paramref name="sampleRatio"/> at the root.</summary>
     public static TracerProviderBuilder ConfigureTracing(TracerProviderBuilder traces, double sampleRatio) =>
