@@ -71,14 +71,7 @@ public sealed class FaultLabTests(BrowserFixture browser, FaultLabApp fixture, I
         Assert.Equal("CONFIRMED", Assert.Single(reservations).GetProperty("status").GetString());
 
         // The notification service handled the booking's events once the cluster was whole again.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var notices = 0;
-        while (notices < 2 && DateTime.UtcNow < deadline)
-        {
-            notices = (await fan.GetFromJsonAsync<JsonElement>("/api/me/notifications")).GetArrayLength();
-            await Task.Delay(200);
-        }
-
-        Assert.Equal(2, notices);
+        var notices = await LiveApp.WaitForAsync(fan, "/api/me/notifications", list => list.GetArrayLength() >= 2);
+        Assert.Equal(2, notices.GetArrayLength());
     }
 }

@@ -61,7 +61,7 @@ public sealed class MailRedriveTests(BrowserFixture browser, MailingApp fixture,
             var held = await fan.PostAsJsonAsync("/api/reservations", new { concertId, seatId = seats[0] });
             held.EnsureSuccessStatusCode();
             key = $"reservation-{(await held.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64()}";
-            await WaitForAsync(admin, "/api/admin/dead-letters?group=notification-service", page =>
+            await LiveApp.WaitForAsync(admin, "/api/admin/dead-letters?group=notification-service", page =>
                 page.GetProperty("items").EnumerateArray().Any(l => l.GetProperty("key").GetString() == key));
         }
         finally
@@ -91,18 +91,9 @@ public sealed class MailRedriveTests(BrowserFixture browser, MailingApp fixture,
         });
 
         // Mailed once: the notification group sent it, and the groups that had handled the event skipped it.
-        await WaitForAsync(fan, "/api/me/notifications", list => list.EnumerateArray().Any(n => n.TryGetProperty("deliveredAt", out var at) && at.ValueKind == JsonValueKind.String));
-        await WaitForAsync(admin, "/api/admin/groups", groups => groups.EnumerateArray().All(g => g.GetProperty("totalLag").GetInt64() == 0));
+        await LiveApp.WaitForAsync(fan, "/api/me/notifications", list => list.EnumerateArray().Any(n => n.TryGetProperty("deliveredAt", out var at) && at.ValueKind == JsonValueKind.String));
+        await LiveApp.WaitForAsync(admin, "/api/admin/groups", groups => groups.EnumerateArray().All(g => g.GetProperty("totalLag").GetInt64() == 0));
         var mail = Assert.Single(fixture.Smtp.To(email));
         Assert.StartsWith("Seat held: Mail Outage Night", mail.Message.Subject, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForAsync(HttpClient client, string path, Func<JsonElement, bool> done)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!done(await client.GetFromJsonAsync<JsonElement>(path, timeout.Token)))
-        {
-            await Task.Delay(200, timeout.Token);
-        }
     }
 }

@@ -101,11 +101,7 @@ public static class PipelineCommand
 
         try
         {
-            using var cluster = EmbeddedKafkaCluster.Start(3);
-            cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
-            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), cluster.BootstrapServers, NullLogger<KafkaTopicProvisioner>.Instance,
-                new EmbeddedTopicCreator(cluster, NullLogger.Instance)).ProvisionAsync(ct);
-            cluster.CreateTopic(RawKafka.Topic, 3, 3);
+            using var cluster = await StartClusterAsync(ct);
             var bootstrap = cluster.BootstrapServers;
             Console.WriteLine($"embedded cluster (3 brokers) at {bootstrap}");
             var db = new BenchDatabase(dataDirectory);
@@ -381,6 +377,17 @@ public static class PipelineCommand
                 b.Services.AddKeyedSingleton<IEventBatchHandler>(groupId, new NoopHandler(probe));
             },
         });
+
+    /// <summary>A 3-broker embedded cluster with the system's topics and the raw baseline's topic, groups joining at once.</summary>
+    internal static async Task<EmbeddedKafkaCluster> StartClusterAsync(CancellationToken ct)
+    {
+        var cluster = EmbeddedKafkaCluster.Start(3);
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
+        await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), cluster.BootstrapServers, NullLogger<KafkaTopicProvisioner>.Instance,
+            new EmbeddedTopicCreator(cluster, NullLogger.Instance)).ProvisionAsync(ct);
+        cluster.CreateTopic(RawKafka.Topic, 3, 3);
+        return cluster;
+    }
 
     internal static void Step(string name) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {name} (load {LoadAverage()})");
 

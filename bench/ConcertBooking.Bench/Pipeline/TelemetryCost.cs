@@ -32,11 +32,7 @@ internal static class TelemetryCost
         var report = new Report();
         try
         {
-            using var cluster = EmbeddedKafkaCluster.Start(3);
-            cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
-            await new KafkaTopicProvisioner(Options.Create(new KafkaOptions()), cluster.BootstrapServers, NullLogger<KafkaTopicProvisioner>.Instance,
-                new EmbeddedTopicCreator(cluster, NullLogger.Instance)).ProvisionAsync(ct);
-            cluster.CreateTopic(RawKafka.Topic, 3, 3);
+            using var cluster = await PipelineCommand.StartClusterAsync(ct);
             var bootstrap = cluster.BootstrapServers;
             RawKafka.Produce(bootstrap, n, ct);
             var db = new BenchDatabase(dataDirectory);

@@ -108,6 +108,22 @@ public sealed class LiveApp : WebApplicationFactory<Program>
     public static async Task<JsonElement[]> ReservationsAsync(HttpClient fan) =>
         (await fan.GetFromJsonAsync<JsonElement>("/api/me/reservations")).EnumerateArray().ToArray();
 
+    /// <summary>Reads <paramref name="path"/> as JSON until <paramref name="done"/> holds (at most a minute).</summary>
+    public static async Task<JsonElement> WaitForAsync(HttpClient client, string path, Func<JsonElement, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var read = await client.GetFromJsonAsync<JsonElement>(path, timeout.Token);
+            if (done(read))
+            {
+                return read;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
