@@ -84,12 +84,11 @@ public static class ApiExtensions
             .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddScoped<HoldSeat>();
-        services.AddScoped<PayReservation>();
+        services.AddSingleton<HoldSeat>();
+        services.AddSingleton<PayReservation>();
         services.AddScoped<CancelReservation>();
         services.AddScoped<ReservationQueries>();
         services.AddScoped<ExpireLapsedHolds>();
-        services.AddScoped<ChargeBalance>();
         services.AddScoped<BalanceQueries>();
         builder.AddStorefront();
         builder.AddOpsConsole<BookingDbContext>();

@@ -55,6 +55,8 @@ public static class DatabaseExtensions
             configure?.Invoke(sp, db);
         });
         services.AddSingleton(new DatabaseSchema(typeof(TContext), migrated));
+        services.TryAddSingleton<GroupCommit<TContext>>();
+        services.TryAddScoped<WriteTransactions<TContext>>();
         return services;
     }
 

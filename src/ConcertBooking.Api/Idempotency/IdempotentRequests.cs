@@ -5,6 +5,7 @@ using ConcertBooking.Web;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure.Idempotency;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,9 +17,10 @@ namespace ConcertBooking.Api.Idempotency;
 /// response commit in one transaction; a retry, or a concurrent twin, gets the stored response instead of a second
 /// effect. Only successes are stored: a failed request changed nothing, so running it again is harmless. A record
 /// older than the retention is forgotten: the key then starts a new request (see <see cref="IdempotencyPruner"/>).
+/// The use case runs in a write transaction of <see cref="WriteTransactions{TContext}"/>, on the context it is given.
 /// </summary>
 public sealed class IdempotentRequests(
-    BookingDbContext db, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
+    BookingDbContext db, WriteTransactions<BookingDbContext> transactions, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
@@ -29,14 +31,14 @@ public sealed class IdempotentRequests(
         long userId,
         object request,
         int successStatus,
-        Func<CancellationToken, Task<T>> useCase,
+        Func<BookingDbContext, CancellationToken, Task<T>> useCase,
         Func<T, string>? location = null)
     {
         var cancellationToken = http.RequestAborted;
         var key = http.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(key))
         {
-            var result = await useCase(cancellationToken);
+            var result = await transactions.RunAsync(useCase, cancellationToken);
             return Respond(http, successStatus, JsonSerializer.Serialize(result, json.Value.SerializerOptions), location?.Invoke(result));
         }
 
@@ -61,27 +63,30 @@ public sealed class IdempotentRequests(
 
         try
         {
-            using var writeTurn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (expired)
-            {
-                // Not yet pruned: it would collide with this request's record.
-                await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(cancellationToken);
-            }
+            var (result, body) = await transactions.RunAsync(
+                async (unit, ct) =>
+                {
+                    if (expired)
+                    {
+                        // Not yet pruned: it would collide with this request's record.
+                        await unit.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(ct);
+                    }
 
-            var result = await useCase(cancellationToken);
-            var body = JsonSerializer.Serialize(result, json.Value.SerializerOptions);
-            db.IdempotencyRecords.Add(new IdempotencyRecord
-            {
-                UserId = userId,
-                Key = key,
-                RequestHash = requestHash,
-                StatusCode = successStatus,
-                ResponseBody = body,
-                CreatedAt = clock.GetUtcNow(),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                    var result = await useCase(unit, ct);
+                    var body = JsonSerializer.Serialize(result, json.Value.SerializerOptions);
+                    unit.IdempotencyRecords.Add(new IdempotencyRecord
+                    {
+                        UserId = userId,
+                        Key = key,
+                        RequestHash = requestHash,
+                        StatusCode = successStatus,
+                        ResponseBody = body,
+                        CreatedAt = clock.GetUtcNow(),
+                    });
+                    await unit.SaveChangesAsync(ct);
+                    return (result, body);
+                },
+                cancellationToken);
             return Respond(http, successStatus, body, location?.Invoke(result));
         }
         catch (Exception ex) when (ex is BookingException or DbUpdateException)

@@ -18,7 +18,7 @@ public static class BalanceEndpoints
         return app;
     }
 
-    private static async Task<IResult> Charge(ChargeRequest request, HttpContext http, ChargeBalance useCase, IdempotentRequests idempotent)
+    private static async Task<IResult> Charge(ChargeRequest request, HttpContext http, IdempotentRequests idempotent)
     {
         if (request.Amount is not (>= 1 and <= User.MaxCharge))
         {
@@ -33,6 +33,6 @@ public static class BalanceEndpoints
             userId,
             request,
             StatusCodes.Status200OK,
-            ct => useCase.ExecuteAsync(userId, request.Amount.Value, ct));
+            (db, ct) => ChargeBalance.ChargeAsync(db, userId, request.Amount.Value, ct));
     }
 }

@@ -9,26 +9,22 @@ public sealed record BalanceDto(long UserId, long Balance);
 
 public sealed record ChargeRequest(long? Amount);
 
-public sealed class ChargeBalance(BookingDbContext db)
+/// <summary>Adds points to the caller's balance, inside the caller's write transaction on the context it is given.</summary>
+public static class ChargeBalance
 {
-    public Task<BalanceDto> ExecuteAsync(long userId, long amount, CancellationToken cancellationToken)
+    public static async Task<BalanceDto> ChargeAsync(BookingDbContext db, long userId, long amount, CancellationToken ct)
     {
         User.ValidateCharge(amount);
-        return db.InTransactionAsync(
-            async ct =>
-            {
-                // An atomic increment, so a charge never overwrites a concurrent payment's debit.
-                var updated = await db.Users.Where(u => u.Id == userId)
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.Balance, x => x.Balance + amount), ct);
-                if (updated == 0)
-                {
-                    throw BookingErrors.NotFound("User", userId);
-                }
+        // An atomic increment, so a charge never overwrites a concurrent payment's debit.
+        var updated = await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Balance, x => x.Balance + amount), ct);
+        if (updated == 0)
+        {
+            throw BookingErrors.NotFound("User", userId);
+        }
 
-                var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
-                return new BalanceDto(userId, balance);
-            },
-            cancellationToken);
+        var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
+        return new BalanceDto(userId, balance);
     }
 }
 

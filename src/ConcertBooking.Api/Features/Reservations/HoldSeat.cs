@@ -14,9 +14,10 @@ namespace ConcertBooking.Api.Features.Reservations;
 /// AVAILABLE seat of an open concert changes), the fan's ticket count (only below the concert's limit), the
 /// reservation insert and its RESERVATION_CREATED outbox row. The conditional update and a partial unique index
 /// (one active reservation per seat) keep two holds of one seat from both committing, on any number of API
-/// processes. Nothing is read before writing; only a refused hold reads, to say why.
+/// processes. Nothing is read before writing; only a refused hold reads, to say why. It runs inside the caller's
+/// write transaction (<see cref="ConcertBooking.Persistence.WriteTransactions{TContext}"/>), on the context it is given.
 /// </summary>
-public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<BookingOptions> options)
+public sealed class HoldSeat(TimeProvider clock, IOptions<BookingOptions> options)
 {
     // The seat is found by its primary key alone and its concert compared afterwards: with "ConcertId" in the WHERE,
     // PostgreSQL may pick the (ConcertId, Status) index while a new hall's statistics are stale, and walk every free
@@ -37,55 +38,63 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         RETURNING "Id", (SELECT u."Email" FROM "Users" u WHERE u."Id" = @userId)
         """;
 
-    public Task<ReservationDto> ExecuteAsync(long userId, long concertId, long seatId, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(
-            async ct =>
+    // The usual refusal in a sale, one read: the seat is this concert's and taken, the concert is on sale and the
+    // waiting room lets this fan in. Anything else is explained by the full check.
+    private const string SeatTakenMeanwhile = """
+        SELECT 1 FROM "Seats" s
+        WHERE s."Id" = @seatId AND s."ConcertId" = @concertId AND s."Status" <> 'Available'
+          AND EXISTS (SELECT 1 FROM "Concerts" c WHERE c."Id" = @concertId AND c."BookingOpensAt" <= @now AND c."SoldOutAt" IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM "ConcertQueues" q WHERE q."ConcertId" = @concertId AND q."Enabled" AND q."ClosedAt" IS NULL
+              AND NOT EXISTS (SELECT 1 FROM "QueueEntries" e WHERE e."ConcertId" = @concertId AND e."UserId" = @userId
+                              AND e."Status" = 'Admitted' AND e."AdmittedUntil" > @now))
+        """;
+
+    public async Task<ReservationDto> HoldAsync(BookingDbContext db, long userId, long concertId, long seatId, CancellationToken ct)
+    {
+        var now = RawSql.ToMicroseconds(clock.GetUtcNow());
+        var expiresAt = now + options.Value.HoldDuration;
+        var (price, concertName) = await TakeSeatAsync(db, userId, concertId, seatId, now, expiresAt, ct);
+        await TakeTicketAsync(db, userId, concertId, now, ct);
+
+        long reservationId;
+        string email;
+        await using (var insert = db.Command(InsertReservation)
+            .With("userId", userId).With("concertId", concertId).With("seatId", seatId)
+            .With("amount", price).With("now", now).With("expiresAt", expiresAt))
+        {
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
             {
-                var now = RawSql.ToMicroseconds(clock.GetUtcNow());
-                var expiresAt = now + options.Value.HoldDuration;
-                var (price, concertName) = await TakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct);
-                await TakeTicketAsync(userId, concertId, now, ct);
+                throw BookingErrors.NotFound("User", userId);
+            }
 
-                long reservationId;
-                string email;
-                await using (var insert = db.Command(InsertReservation)
-                    .With("userId", userId).With("concertId", concertId).With("seatId", seatId)
-                    .With("amount", price).With("now", now).With("expiresAt", expiresAt))
-                {
-                    await using var reader = await insert.ExecuteReaderAsync(ct);
-                    if (!await reader.ReadAsync(ct))
-                    {
-                        throw BookingErrors.NotFound("User", userId);
-                    }
+            (reservationId, email) = (reader.GetInt64(0), reader.GetString(1));
+        }
 
-                    (reservationId, email) = (reader.GetInt64(0), reader.GetString(1));
-                }
-
-                await db.AddToOutboxAsync(
-                    new ReservationCreated(reservationId, userId, concertId, seatId, price, email, concertName) { OccurredAt = now, ExpiresAt = expiresAt }, ct);
-                return new ReservationDto(reservationId, concertId, seatId, userId, price, ReservationStatus.Held, now, expiresAt);
-            },
-            cancellationToken);
+        await db.AddToOutboxAsync(
+            new ReservationCreated(reservationId, userId, concertId, seatId, price, email, concertName) { OccurredAt = now, ExpiresAt = expiresAt }, ct);
+        return new ReservationDto(reservationId, concertId, seatId, userId, price, ReservationStatus.Held, now, expiresAt);
+    }
 
     private async Task<(long Price, string ConcertName)> TakeSeatAsync(
-        long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+        BookingDbContext db, long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        if (await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } taken)
+        if (await TryTakeSeatAsync(db, userId, concertId, seatId, now, expiresAt, ct) is { } taken)
         {
             return taken;
         }
 
         // The seat's previous hold may have lapsed without the sweeper having released it yet.
-        if (await db.ExpireForSeatAsync(seatId, now, ct) > 0 && await TryTakeSeatAsync(userId, concertId, seatId, now, expiresAt, ct) is { } freed)
+        if (await db.ExpireForSeatAsync(seatId, now, ct) > 0 && await TryTakeSeatAsync(db, userId, concertId, seatId, now, expiresAt, ct) is { } freed)
         {
             return freed;
         }
 
-        throw await WhyRefusedAsync(userId, concertId, seatId, now, ct);
+        throw await WhyRefusedAsync(db, userId, concertId, seatId, now, ct);
     }
 
-    private async Task<(long, string)?> TryTakeSeatAsync(
-        long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
+    private static async Task<(long, string)?> TryTakeSeatAsync(
+        BookingDbContext db, long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         await using var update = db.Command(TakeSeat)
             .With("heldUntil", expiresAt).With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId);
@@ -99,7 +108,7 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         return reader.GetInt64(2) == concertId ? (reader.GetInt64(0), reader.GetString(1)) : throw BookingErrors.SeatNotInConcert(seatId, concertId);
     }
 
-    private async Task TakeTicketAsync(long userId, long concertId, DateTimeOffset now, CancellationToken ct)
+    private async Task TakeTicketAsync(BookingDbContext db, long userId, long concertId, DateTimeOffset now, CancellationToken ct)
     {
         var defaultLimit = options.Value.MaxTicketsPerFan;
         if (await db.TryTakeAsync(userId, concertId, defaultLimit, ct))
@@ -116,8 +125,17 @@ public sealed class HoldSeat(BookingDbContext db, TimeProvider clock, IOptions<B
         throw BookingErrors.TicketLimitReached(concertId, await db.LimitAsync(concertId, defaultLimit, ct));
     }
 
-    private async Task<BookingException> WhyRefusedAsync(long userId, long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
+    private static async Task<BookingException> WhyRefusedAsync(BookingDbContext db, long userId, long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
     {
+        await using (var taken = db.Command(SeatTakenMeanwhile)
+            .With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId))
+        {
+            if (await taken.ExecuteScalarAsync(ct) is not null)
+            {
+                return BookingErrors.SeatUnavailable(seatId);
+            }
+        }
+
         var concert = await db.Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concertId, ct);
         if (concert is null)
         {

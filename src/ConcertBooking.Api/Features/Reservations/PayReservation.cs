@@ -12,9 +12,10 @@ namespace ConcertBooking.Api.Features.Reservations;
 /// Pays a held reservation from the points balance in one transaction of conditional statements: the reservation
 /// turns CONFIRMED only if it is the caller's, HELD and not lapsed; the balance is debited only if it covers the
 /// amount; the seat is sold; the concert's sold count rises and the payment that sells its last seat marks it sold
-/// out; PAYMENT_COMPLETED (and CONCERT_SOLD_OUT) go into the outbox. Only a refused payment reads, to say why.
+/// out; PAYMENT_COMPLETED (and CONCERT_SOLD_OUT) go into the outbox. Only a refused payment reads, to say why. It
+/// runs inside the caller's write transaction, on the context it is given.
 /// </summary>
-public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
+public sealed class PayReservation(TimeProvider clock)
 {
     private const string Confirm = """
         UPDATE "Reservations" SET "Status" = 'Confirmed', "ConfirmedAt" = @now, "Version" = "Version" + 1
@@ -47,43 +48,40 @@ public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
         UPDATE "Concerts" SET "SoldOutAt" = @now WHERE "Id" = @concertId AND "SoldOutAt" IS NULL
         """;
 
-    public Task<PaymentDto> ExecuteAsync(long userId, long reservationId, PaymentMethod method, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(
-            async ct =>
+    public async Task<PaymentDto> PayAsync(BookingDbContext db, long userId, long reservationId, PaymentMethod method, CancellationToken ct)
+    {
+        var now = RawSql.ToMicroseconds(clock.GetUtcNow());
+        var (seatId, concertId, amount) = await ConfirmAsync(db, userId, reservationId, now, ct);
+
+        await using (var debit = db.Command(Debit).With("amount", amount).With("userId", userId))
+        {
+            if (await debit.ExecuteNonQueryAsync(ct) == 0)
             {
-                var now = RawSql.ToMicroseconds(clock.GetUtcNow());
-                var (seatId, concertId, amount) = await ConfirmAsync(userId, reservationId, now, ct);
+                var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
+                throw BookingErrors.InsufficientBalance(balance, amount);
+            }
+        }
 
-                await using (var debit = db.Command(Debit).With("amount", amount).With("userId", userId))
-                {
-                    if (await debit.ExecuteNonQueryAsync(ct) == 0)
-                    {
-                        var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Balance).FirstAsync(ct);
-                        throw BookingErrors.InsufficientBalance(balance, amount);
-                    }
-                }
+        await using (var sell = db.Command(SellSeat).With("seatId", seatId))
+        {
+            await sell.ExecuteNonQueryAsync(ct);
+        }
 
-                await using (var sell = db.Command(SellSeat).With("seatId", seatId))
-                {
-                    await sell.ExecuteNonQueryAsync(ct);
-                }
+        long paymentId;
+        await using (var insert = db.Command(InsertPayment)
+            .With("reservationId", reservationId).With("userId", userId).With("amount", amount).With("method", method).With("now", now))
+        {
+            paymentId = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
 
-                long paymentId;
-                await using (var insert = db.Command(InsertPayment)
-                    .With("reservationId", reservationId).With("userId", userId).With("amount", amount).With("method", method).With("now", now))
-                {
-                    paymentId = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-                }
+        await db.AddToOutboxAsync(
+            new PaymentCompleted(paymentId, reservationId, userId, amount, method.ToString().ToUpperInvariant()) { OccurredAt = now }, ct);
+        await db.FinishTurnAsync(concertId, userId, now, ct);
+        await CountSaleAsync(db, concertId, now, ct);
+        return new PaymentDto(paymentId, reservationId, amount, method, PaymentStatus.Completed, now);
+    }
 
-                await db.AddToOutboxAsync(
-                    new PaymentCompleted(paymentId, reservationId, userId, amount, method.ToString().ToUpperInvariant()) { OccurredAt = now }, ct);
-                await db.FinishTurnAsync(concertId, userId, now, ct);
-                await CountSaleAsync(concertId, now, ct);
-                return new PaymentDto(paymentId, reservationId, amount, method, PaymentStatus.Completed, now);
-            },
-            cancellationToken);
-
-    private async Task<(long SeatId, long ConcertId, long Amount)> ConfirmAsync(long userId, long reservationId, DateTimeOffset now, CancellationToken ct)
+    private static async Task<(long SeatId, long ConcertId, long Amount)> ConfirmAsync(BookingDbContext db, long userId, long reservationId, DateTimeOffset now, CancellationToken ct)
     {
         await using (var confirm = db.Command(Confirm).With("reservationId", reservationId).With("userId", userId).With("now", now))
         {
@@ -105,7 +103,7 @@ public sealed class PayReservation(BookingDbContext db, TimeProvider clock)
         throw BookingErrors.ReservationNotHeld(reservationId, "no longer HELD");
     }
 
-    private async Task CountSaleAsync(long concertId, DateTimeOffset now, CancellationToken ct)
+    private static async Task CountSaleAsync(BookingDbContext db, long concertId, DateTimeOffset now, CancellationToken ct)
     {
         ConcertSoldOut? soldOut = null;
         await using (var count = db.Command(CountSale).With("concertId", concertId))

@@ -48,7 +48,7 @@ public static class ReservationEndpoints
             userId,
             request,
             StatusCodes.Status201Created,
-            ct => useCase.ExecuteAsync(userId, request.ConcertId!.Value, request.SeatId!.Value, ct),
+            (db, ct) => useCase.HoldAsync(db, userId, request.ConcertId!.Value, request.SeatId!.Value, ct),
             created => $"/api/reservations/{created.Id}");
     }
 
@@ -68,7 +68,7 @@ public static class ReservationEndpoints
             userId,
             new { id, request.Method },
             StatusCodes.Status200OK,
-            ct => useCase.ExecuteAsync(userId, id, request.Method.Value, ct));
+            (db, ct) => useCase.PayAsync(db, userId, id, request.Method.Value, ct));
     }
 
     private static async Task<IResult> Cancel(long id, ClaimsPrincipal user, CancelReservation useCase, CancellationToken ct)
