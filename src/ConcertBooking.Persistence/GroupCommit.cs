@@ -122,9 +122,16 @@ public sealed class GroupCommit<TContext>(IServiceScopeFactory scopes, IHostAppl
 
             using var writeTurn = await SqliteWriteGate.EnterAsync(db, stopping);
             await using var transaction = await db.Database.BeginTransactionAsync(stopping);
-            foreach (var item in group)
+            for (var next = 0; next < group.Count; next++)
             {
-                await RunInSavepointAsync(db, transaction, item, stopping);
+                await RunInSavepointAsync(db, transaction, group[next], stopping);
+
+                // Callers that arrived while the group ran join it before it commits, rather than wait for this
+                // commit and then for a turn and a commit of their own.
+                if (next == group.Count - 1 && group.Count < MaxGroupSize && _queue.Reader.TryRead(out var late) && !late.IsAbandoned)
+                {
+                    group.Add(late);
+                }
             }
 
             await transaction.CommitAsync(stopping);
