@@ -3,6 +3,7 @@ using ConcertBooking.Domain.Common;
 using ConcertBooking.Domain.Queues;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Infrastructure.Sql;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Api.Features.Queue;
@@ -12,13 +13,13 @@ namespace ConcertBooking.Api.Features.Queue;
 /// fan joins the pre-queue (no number yet: the order is drawn at the opening second); after, the fan gets the next
 /// number. QUEUE_JOINED goes into the outbox with the entry.
 /// </summary>
-public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
+public sealed class JoinQueue(BookingDbContext db, WriteTransactions<BookingDbContext> transactions, TimeProvider clock)
 {
     public async Task<QueueTicketDto> ExecuteAsync(long userId, long concertId, CancellationToken cancellationToken)
     {
         try
         {
-            return await db.InTransactionAsync(ct => JoinAsync(userId, concertId, ct), cancellationToken);
+            return await transactions.RunAsync((unit, ct) => JoinAsync(unit, userId, concertId, ct), cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
@@ -34,10 +35,11 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
         }
     }
 
-    private async Task<QueueTicketDto> JoinAsync(long userId, long concertId, CancellationToken ct)
+    /// <summary>The join itself, in the caller's write transaction on the context it is given.</summary>
+    private async Task<QueueTicketDto> JoinAsync(BookingDbContext unit, long userId, long concertId, CancellationToken ct)
     {
         var now = RawSql.ToMicroseconds(clock.GetUtcNow());
-        var (queue, bookingOpensAt) = await db.OpenQueueAsync(concertId, ct);
+        var (queue, bookingOpensAt) = await unit.OpenQueueAsync(concertId, ct);
         if (queue.ClosedAt is not null)
         {
             throw QueueErrors.Closed(concertId);
@@ -48,30 +50,30 @@ public sealed class JoinQueue(BookingDbContext db, TimeProvider clock)
             throw QueueErrors.NotOpen(concertId, queue.OpensAt);
         }
 
-        if (await db.QueueEntries.AsNoTracking().FirstOrDefaultAsync(e => e.ConcertId == concertId && e.UserId == userId, ct) is { } existing)
+        if (await unit.QueueEntries.AsNoTracking().FirstOrDefaultAsync(e => e.ConcertId == concertId && e.UserId == userId, ct) is { } existing)
         {
             return QueueTicketDto.From(existing, queue, bookingOpensAt, now);
         }
 
         // Everything that does not need the queue row comes first: the row's lock, taken next, serializes the joins
         // of a concert (and its admission passes) on every process, so it is held only for the entry's insert.
-        var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-        await db.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now, UserEmail = email }, ct);
-        var preQueue = now < bookingOpensAt && queue.NumberedAt is null && await db.HoldPreQueueAsync(concertId, ct);
+        var email = await unit.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        await unit.AddToOutboxAsync(new QueueJoined(concertId, userId, now < bookingOpensAt) { OccurredAt = now, UserEmail = email }, ct);
+        var preQueue = now < bookingOpensAt && queue.NumberedAt is null && await unit.HoldPreQueueAsync(concertId, ct);
 
         if (!preQueue)
         {
-            await db.DrawIfDueAsync(concertId, now, ct);
+            await unit.DrawIfDueAsync(concertId, now, ct);
         }
 
-        var number = preQueue ? (long?)null : await db.NextNumberAsync(concertId, ct);
+        var number = preQueue ? (long?)null : await unit.NextNumberAsync(concertId, ct);
 
         // After opening a fan joined when their place was taken, under the queue row's lock: join times then follow
         // place numbers even when concurrent requests started in another order. (The pre-queue's order is drawn.)
         var joinedAt = preQueue ? now : RawSql.ToMicroseconds(clock.GetUtcNow());
         var entry = QueueEntry.Join(concertId, userId, number, joinedAt);
-        db.QueueEntries.Add(entry);
-        await db.SaveChangesAsync(ct);
+        unit.QueueEntries.Add(entry);
+        await unit.SaveChangesAsync(ct);
         return QueueTicketDto.From(entry, queue, bookingOpensAt, joinedAt);
     }
 }
@@ -131,11 +133,11 @@ public static class QueueErrors
 /// A fan leaves: a waiting fan gives up their place (those behind move up at the next admissions; positions already
 /// reported may overstate the wait by the fans who left), an admitted fan ends their turn early so the next is let in.
 /// </summary>
-public sealed class LeaveQueue(BookingDbContext db, TimeProvider clock)
+public sealed class LeaveQueue(WriteTransactions<BookingDbContext> transactions, TimeProvider clock)
 {
     public Task ExecuteAsync(long userId, long concertId, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(
-            async ct =>
+        transactions.RunAsync(
+            async (db, ct) =>
             {
                 if (!await db.LeaveQueueAsync(concertId, userId, RawSql.ToMicroseconds(clock.GetUtcNow()), ct))
                 {

@@ -1,15 +1,16 @@
 using ConcertBooking.Api.Features.Queue;
 using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConcertBooking.Api.Features.Reservations;
 
-public sealed class CancelReservation(BookingDbContext db, TimeProvider clock)
+public sealed class CancelReservation(WriteTransactions<BookingDbContext> transactions, TimeProvider clock)
 {
     public Task<bool> ExecuteAsync(long userId, long reservationId, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(
-            async ct =>
+        transactions.RunAsync(
+            async (db, ct) =>
             {
                 var now = clock.GetUtcNow();
                 var reservation = await db.FindForOwnerAsync(reservationId, userId, ct);
