@@ -18,7 +18,7 @@ public static class OutboxRows
 
     public static async Task AddToOutboxAsync(this DbContext db, IntegrationEvent @event, CancellationToken cancellationToken)
     {
-        await using var command = db.Command(Insert)
+        var command = db.Kept(Insert)
             .With("eventId", @event.EventId)
             .With("topic", @event.Topic)
             .With("key", @event.Key)

@@ -21,6 +21,30 @@ public static class RawSql
         return command;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> KeptCommands = [];
+
+    /// <summary>
+    /// Like <see cref="Command"/>, but the same command object for the same SQL on the same connection, so SQLite
+    /// parses the statement once per open connection instead of on every use (the group-commit writer keeps its
+    /// connection open). Set its parameters with <see cref="With"/> as usual; do not dispose it, and finish with its
+    /// reader before using it again.
+    /// </summary>
+    public static DbCommand Kept(this DbContext db, string sql)
+    {
+        var connection = db.Database.GetDbConnection();
+        var commands = KeptCommands.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
     public static DbCommand With(this DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

@@ -58,11 +58,11 @@ public sealed class HoldSeat(TimeProvider clock, IOptions<BookingOptions> option
 
         long reservationId;
         string email;
-        await using (var insert = db.Command(InsertReservation)
+        var insert = db.Kept(InsertReservation)
             .With("userId", userId).With("concertId", concertId).With("seatId", seatId)
-            .With("amount", price).With("now", now).With("expiresAt", expiresAt))
+            .With("amount", price).With("now", now).With("expiresAt", expiresAt);
+        await using (var reader = await insert.ExecuteReaderAsync(ct))
         {
-            await using var reader = await insert.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
                 throw BookingErrors.NotFound("User", userId);
@@ -96,7 +96,7 @@ public sealed class HoldSeat(TimeProvider clock, IOptions<BookingOptions> option
     private static async Task<(long, string)?> TryTakeSeatAsync(
         BookingDbContext db, long userId, long concertId, long seatId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        await using var update = db.Command(TakeSeat)
+        var update = db.Kept(TakeSeat)
             .With("heldUntil", expiresAt).With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId);
         await using var reader = await update.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))

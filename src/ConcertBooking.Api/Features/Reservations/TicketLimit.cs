@@ -30,7 +30,7 @@ internal static class TicketLimit
     /// <summary>Counts one more seat for the fan; false when that would pass the concert's limit.</summary>
     public static async Task<bool> TryTakeAsync(this BookingDbContext db, long userId, long concertId, int defaultLimit, CancellationToken ct)
     {
-        await using var command = db.Command(Take)
+        var command = db.Kept(Take)
             .With("userId", userId).With("concertId", concertId).With("defaultLimit", defaultLimit);
         return await command.ExecuteScalarAsync(ct) is not null;
     }
