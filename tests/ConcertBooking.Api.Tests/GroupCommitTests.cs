@@ -4,6 +4,7 @@ using ConcertBooking.Domain.Common;
 using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Idempotency;
 using ConcertBooking.Infrastructure.Persistence;
+using ConcertBooking.Infrastructure.Sql;
 using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,26 @@ public sealed class GroupCommitTests() : ProviderTests(DatabaseProvider.Sqlite)
         var keys = await Api.QueryAsync(db => db.IdempotencyRecords.Where(r => r.UserId == fan.UserId).Select(r => r.Key).ToListAsync());
         var expected = Enumerable.Range(0, Callers).Where(c => !Refused(c)).Select(c => $"group-{c}").ToList();
         Assert.Equal(expected.Order(), keys.Order());
+    }
+
+    [Fact]
+    public async Task A_kept_command_is_reused_while_its_connection_stays_open_and_never_after_it_closes()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+
+        await db.Database.OpenConnectionAsync();
+        var first = db.Kept("SELECT 1");
+        Assert.Equal(1L, await first.ExecuteScalarAsync());
+        Assert.Same(first, db.Kept("SELECT 1"));
+        await db.Database.CloseConnectionAsync();
+
+        // Its statement belonged to a native connection the pool may since have handed to someone else.
+        await db.Database.OpenConnectionAsync();
+        var second = db.Kept("SELECT 1");
+        Assert.NotSame(first, second);
+        Assert.Equal(1L, await second.ExecuteScalarAsync());
+        await db.Database.CloseConnectionAsync();
     }
 
     private static bool Refused(int caller) => caller % 5 == 3;

@@ -24,15 +24,16 @@ public static class RawSql
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> KeptCommands = [];
 
     /// <summary>
-    /// Like <see cref="Command"/>, but the same command object for the same SQL on the same connection, so SQLite
-    /// parses the statement once per open connection instead of on every use (the group-commit writer keeps its
-    /// connection open). Set its parameters with <see cref="With"/> as usual; do not dispose it, and finish with its
-    /// reader before using it again.
+    /// Like <see cref="Command"/>, but the same command object for the same SQL for as long as the connection stays
+    /// open, so SQLite parses the statement once per open connection instead of on every use (the group-commit writer
+    /// keeps its connection open). The commands are disposed when the connection closes: SQLite's statements belong to
+    /// the native connection, which the pool may hand to someone else. Set its parameters with <see cref="With"/> as
+    /// usual; do not dispose it, and finish with its reader before using it again.
     /// </summary>
     public static DbCommand Kept(this DbContext db, string sql)
     {
         var connection = db.Database.GetDbConnection();
-        var commands = KeptCommands.GetOrCreateValue(connection);
+        var commands = KeptCommands.GetValue(connection, ForgetOnClose);
         if (!commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
@@ -43,6 +44,24 @@ public static class RawSql
         command.Parameters.Clear();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         return command;
+    }
+
+    private static Dictionary<string, DbCommand> ForgetOnClose(DbConnection connection)
+    {
+        var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState != System.Data.ConnectionState.Open)
+            {
+                foreach (var command in commands.Values)
+                {
+                    command.Dispose();
+                }
+
+                commands.Clear();
+            }
+        };
+        return commands;
     }
 
     public static DbCommand With(this DbCommand command, string name, object? value)
