@@ -38,7 +38,7 @@ public sealed class SqliteOptions
 {
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 
-    /// <summary>Concurrent holds, payments and charges share one commit (<see cref="GroupCommit{TContext}"/>), so a
+    /// <summary>Concurrent holds, payments, charges, queue joins and leaves and cancellations share one commit (<see cref="GroupCommit{TContext}"/>), so a
     /// burst costs one WAL sync rather than one per request. Each still answers only after its commit.</summary>
     public bool GroupCommit { get; set; } = true;
 }
