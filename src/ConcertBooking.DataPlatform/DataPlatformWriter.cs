@@ -14,9 +14,9 @@ namespace ConcertBooking.DataPlatform;
 /// live. A batch costs a handful of queries whatever its size: one per table to find the rows it touches, then the
 /// inserts and updates, plus one upsert per hour it counts.
 /// </summary>
-public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider clock)
+public sealed class DataPlatformWriter(TimeProvider clock)
 {
-    public async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    public async Task ApplyAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         if (!DbConventions.IsSqlite(db.Database))
         {
@@ -25,14 +25,14 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
             await db.Database.ExecuteSqlRawAsync("""LOCK TABLE "EventArchive" IN ROW EXCLUSIVE MODE""", cancellationToken);
         }
 
-        await ArchiveAsync(events, cancellationToken);
-        await ApplyToReservationsAsync(events, cancellationToken);
-        await ApplyToSalesAsync(events, cancellationToken);
-        await CountHourlyAsync(events, cancellationToken);
-        await CountQueuesAsync(events, cancellationToken);
+        await ArchiveAsync(db, events, cancellationToken);
+        await ApplyToReservationsAsync(db, events, cancellationToken);
+        await ApplyToSalesAsync(db, events, cancellationToken);
+        await CountHourlyAsync(db, events, cancellationToken);
+        await CountQueuesAsync(db, events, cancellationToken);
     }
 
-    private async Task ArchiveAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task ArchiveAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         // The group's processed-events records already keep repeats out; this also covers a rebuild, which may
         // replay events the archive has.
@@ -45,7 +45,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         await db.BulkInsertAsync(events.Where(e => archived.Add(e.EventId)).Select(e => ArchivedEvent.From(e, now)).ToList(), cancellationToken);
     }
 
-    private async Task ApplyToReservationsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task ApplyToReservationsAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var ids = events.Select(e => ReservationActivity.ReservationIdOf(e.Event)).OfType<long>().Distinct().ToList();
         if (ids.Count == 0)
@@ -77,7 +77,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         await db.BulkInsertAsync(added, cancellationToken);
     }
 
-    private async Task ApplyToSalesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task ApplyToSalesAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var soldOut = events.Select(e => e.Event).OfType<ConcertSoldOut>()
             .GroupBy(e => e.ConcertId)
@@ -96,7 +96,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         db.ConcertSales.AddRange(soldOut.Where(e => !known.Contains(e.ConcertId)).Select(ConcertSale.From));
     }
 
-    private async Task CountHourlyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task CountHourlyAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var perHour = events.Select(e => e.Event).OfType<ReservationCreated>()
             .GroupBy(e => HourlyReservations.HourOf(e.OccurredAt))
@@ -116,7 +116,7 @@ public sealed class DataPlatformWriter(DataPlatformDbContext db, TimeProvider cl
         }
     }
 
-    private async Task CountQueuesAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task CountQueuesAsync(DataPlatformDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         // Increments in SQL, as for the hourly counts: several instances may count into the same minute.
         foreach (var minute in QueueMinute.Sum(events.Select(e => QueueMinute.Of(e.Event)).OfType<QueueMinute>()))

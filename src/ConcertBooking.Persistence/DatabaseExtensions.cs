@@ -31,6 +31,7 @@ public static class DatabaseExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqlitePragmas>();
+        services.TryAddSingleton<GroupCommit>();
         services.TryAddSingleton<DatabaseReadiness>();
         services.TryAddSingleton<DatabaseMigrator>();
         if (!services.Any(s => s.ImplementationType == typeof(DatabaseInitializer)))
@@ -55,7 +56,7 @@ public static class DatabaseExtensions
             configure?.Invoke(sp, db);
         });
         services.AddSingleton(new DatabaseSchema(typeof(TContext), migrated));
-        services.TryAddSingleton<GroupCommit<TContext>>();
+        services.TryAddSingleton<GroupCommit>();
         services.TryAddScoped<WriteTransactions<TContext>>();
         return services;
     }

@@ -38,7 +38,8 @@ public sealed class SqliteOptions
 {
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 
-    /// <summary>Concurrent holds, payments, charges, queue joins and leaves and cancellations share one commit (<see cref="GroupCommit{TContext}"/>), so a
-    /// burst costs one WAL sync rather than one per request. Each still answers only after its commit.</summary>
+    /// <summary>Concurrent write transactions on one SQLite file (holds, payments, charges, queue joins and leaves,
+    /// cancellations, the relay's sent-marks, the consumer groups' batches) share one commit (<see cref="GroupCommit"/>),
+    /// so a burst costs one WAL sync rather than one per transaction. Each still answers only after its commit.</summary>
     public bool GroupCommit { get; set; } = true;
 }

@@ -13,12 +13,13 @@ namespace ConcertBooking.Persistence;
 /// (<see cref="SqliteCheckpointer"/>): left automatic, the commit that crosses the threshold copies the WAL into the
 /// database and syncs it while this process's writers queue behind it. The settings stick to the native
 /// connection, which the pool hands out again and again, so they are sent once per native connection rather than
-/// on every open.
+/// on every open. Temporary data stays in memory: each caller of a group commit runs in a savepoint, and SQLite keeps
+/// a savepoint's undo pages in a temporary file otherwise (some 9 MB a second of writes at 1,500 holds a second).
 /// </summary>
 internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
     private readonly string _pragmas =
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Value.Sqlite.Synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0;";
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Value.Sqlite.Synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
 
     private readonly ConditionalWeakTable<object, object> _configured = [];
 

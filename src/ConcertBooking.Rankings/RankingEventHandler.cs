@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ConcertBooking.Contracts;
 using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,26 +15,26 @@ namespace ConcertBooking.Rankings;
 /// concert) never lose an update; the base class keeps redeliveries out.
 /// </summary>
 public sealed partial class RankingEventHandler(
-    RankingDbContext db, [ServiceKey] string groupId, TimeProvider clock, ILogger<RankingEventHandler> logger)
-    : IdempotentEventHandler<RankingDbContext>(db, groupId, clock)
+    WriteTransactions<RankingDbContext> transactions, [ServiceKey] string groupId, TimeProvider clock, ILogger<RankingEventHandler> logger)
+    : IdempotentEventHandler<RankingDbContext>(transactions, groupId, clock)
 {
     // Four parameters per row keeps a statement far below SQLite's and PostgreSQL's parameter limits.
     private const int RowsPerStatement = 500;
 
     private const string Counts = RankingDbContext.BookingCountsTable;
 
-    protected override async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    protected override async Task ApplyAsync(RankingDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var lifecycle = events.Select(e => e.Event).Where(e => e is ReservationCreated or ReservationCancelled or ReservationExpired or PaymentCompleted).ToList();
         var soldOut = events.Select(e => e.Event).OfType<ConcertSoldOut>().ToList();
         if (lifecycle.Count > 0)
         {
-            await CountBookingsAsync(lifecycle, cancellationToken);
+            await CountBookingsAsync(db, lifecycle, cancellationToken);
         }
 
         if (soldOut.Count > 0)
         {
-            await RecordSoldOutAsync(soldOut, cancellationToken);
+            await RecordSoldOutAsync(db, soldOut, cancellationToken);
         }
     }
 
@@ -41,10 +42,10 @@ public sealed partial class RankingEventHandler(
     /// projection makes the outcome independent of order: a payment counts (see <see cref="PaymentCrossCheck"/>)
     /// whenever what is known of its reservation allows it, and stops counting if a later event contradicts it.
     /// A cancelled or expired hold was still a reservation made, so it stays in the reservation count.</summary>
-    private async Task CountBookingsAsync(List<IntegrationEvent> lifecycle, CancellationToken cancellationToken)
+    private async Task CountBookingsAsync(RankingDbContext db, List<IntegrationEvent> lifecycle, CancellationToken cancellationToken)
     {
         var ids = lifecycle.Select(ReservationIdOf).Distinct().ToList();
-        var reservations = await Db.Reservations
+        var reservations = await db.Reservations
             .Where(r => ids.Contains(r.ReservationId))
             .ToDictionaryAsync(r => r.ReservationId, cancellationToken);
         var deltas = new Dictionary<long, CountDelta>();
@@ -55,7 +56,7 @@ public sealed partial class RankingEventHandler(
             {
                 reservation = new ReservationProjection { ReservationId = reservationId };
                 reservations.Add(reservationId, reservation);
-                Db.Reservations.Add(reservation);
+                db.Reservations.Add(reservation);
             }
 
             return reservation;
@@ -105,8 +106,8 @@ public sealed partial class RankingEventHandler(
             }
         }
 
-        await UpsertCountsAsync(deltas.Where(d => d.Value.ConcertName is not null).ToList(), cancellationToken);
-        await AddConfirmationsAsync(deltas.Where(d => d.Value.ConcertName is null && d.Value.Confirmed != 0).ToList(), cancellationToken);
+        await UpsertCountsAsync(db, deltas.Where(d => d.Value.ConcertName is not null).ToList(), cancellationToken);
+        await AddConfirmationsAsync(db, deltas.Where(d => d.Value.ConcertName is null && d.Value.Confirmed != 0).ToList(), cancellationToken);
     }
 
     private static long ReservationIdOf(IntegrationEvent @event) => @event switch
@@ -119,7 +120,7 @@ public sealed partial class RankingEventHandler(
     };
 
     /// <summary>Concerts with new reservations: the row may not exist yet, and the event gives its name.</summary>
-    private async Task UpsertCountsAsync(List<KeyValuePair<long, CountDelta>> deltas, CancellationToken cancellationToken)
+    private async Task UpsertCountsAsync(RankingDbContext db, List<KeyValuePair<long, CountDelta>> deltas, CancellationToken cancellationToken)
     {
         foreach (var chunk in deltas.Chunk(RowsPerStatement))
         {
@@ -133,12 +134,12 @@ public sealed partial class RankingEventHandler(
             }
 
             sql.Append(CultureInfo.InvariantCulture, $" ON CONFLICT (\"ConcertId\") DO UPDATE SET \"Reservations\" = \"{Counts}\".\"Reservations\" + excluded.\"Reservations\", \"Confirmed\" = \"{Counts}\".\"Confirmed\" + excluded.\"Confirmed\"");
-            await Db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
         }
     }
 
     /// <summary>Concerts with only new confirmations: their reservations were counted earlier, so the row exists.</summary>
-    private async Task AddConfirmationsAsync(List<KeyValuePair<long, CountDelta>> deltas, CancellationToken cancellationToken)
+    private async Task AddConfirmationsAsync(RankingDbContext db, List<KeyValuePair<long, CountDelta>> deltas, CancellationToken cancellationToken)
     {
         foreach (var chunk in deltas.Chunk(RowsPerStatement))
         {
@@ -154,14 +155,14 @@ public sealed partial class RankingEventHandler(
             }
 
             var sql = $"UPDATE \"{Counts}\" SET \"Confirmed\" = \"Confirmed\" + CASE \"ConcertId\"{cases} END WHERE \"ConcertId\" IN ({keys})";
-            await Db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
         }
     }
 
-    private async Task RecordSoldOutAsync(List<ConcertSoldOut> soldOut, CancellationToken cancellationToken)
+    private async Task RecordSoldOutAsync(RankingDbContext db, List<ConcertSoldOut> soldOut, CancellationToken cancellationToken)
     {
         var ids = soldOut.Select(e => e.ConcertId).Distinct().ToList();
-        var recorded = (await Db.SoldOutConcerts
+        var recorded = (await db.SoldOutConcerts
             .Where(s => ids.Contains(s.ConcertId))
             .Select(s => s.ConcertId)
             .ToListAsync(cancellationToken)).ToHashSet();
@@ -174,7 +175,7 @@ public sealed partial class RankingEventHandler(
             }
 
             var seconds = (e.SoldOutTime - e.BookingStartTime).TotalSeconds;
-            Db.SoldOutConcerts.Add(new SoldOutConcert
+            db.SoldOutConcerts.Add(new SoldOutConcert
             {
                 ConcertId = e.ConcertId,
                 ConcertName = e.ConcertName,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using ConcertBooking.Api.Tests.Support;
 using ConcertBooking.Domain.Common;
@@ -5,8 +6,11 @@ using ConcertBooking.Infrastructure;
 using ConcertBooking.Infrastructure.Idempotency;
 using ConcertBooking.Infrastructure.Persistence;
 using ConcertBooking.Infrastructure.Sql;
+using ConcertBooking.Messaging.Consumers;
+using ConcertBooking.Notifications.Persistence;
 using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConcertBooking.Api.Tests;
@@ -20,23 +24,24 @@ public sealed class GroupCommitTests() : ProviderTests(DatabaseProvider.Sqlite)
     public async Task Callers_queued_together_share_a_commit_and_a_refused_one_leaves_no_trace()
     {
         var fan = await Api.SignInAsync();
-        var group = Api.Services.GetRequiredService<GroupCommit<BookingDbContext>>();
-        var outcomes = new List<(int Caller, ActivityTraceId Trace, Task<(Guid Transaction, ActivityTraceId Trace)> Done)>();
+        var group = Api.Services.GetRequiredService<GroupCommit>();
+        var outcomes = new List<(int Caller, ActivityTraceId Trace, Task<(DbTransaction Transaction, ActivityTraceId Trace)> Done)>();
 
         await using (var scope = Api.Services.CreateAsyncScope())
         {
             // While this test holds the database's write turn, every caller queues behind it.
-            using (await SqliteWriteGate.EnterAsync(scope.ServiceProvider.GetRequiredService<BookingDbContext>(), CancellationToken.None))
+            var own = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+            using (await SqliteWriteGate.EnterAsync(own, CancellationToken.None))
             {
                 foreach (var caller in Enumerable.Range(0, Callers))
                 {
                     using var request = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
-                    outcomes.Add((caller, request.TraceId, group.RunAsync((db, ct) => RecordAsync(db, fan.UserId, caller, ct), CancellationToken.None)));
+                    outcomes.Add((caller, request.TraceId, group.RunAsync(own, (db, ct) => RecordAsync(db, fan.UserId, caller, ct), CancellationToken.None)));
                 }
             }
         }
 
-        var transactions = new HashSet<Guid>();
+        var transactions = new HashSet<DbTransaction>(ReferenceEqualityComparer.Instance);
         foreach (var (caller, trace, done) in outcomes)
         {
             if (Refused(caller))
@@ -59,6 +64,53 @@ public sealed class GroupCommitTests() : ProviderTests(DatabaseProvider.Sqlite)
     }
 
     [Fact]
+    public async Task Callers_on_other_contexts_of_the_same_file_share_the_commit_and_keep_their_own_outcome()
+    {
+        var fan = await Api.SignInAsync();
+        var group = Api.Services.GetRequiredService<GroupCommit>();
+        var bookings = new List<Task<(DbTransaction Transaction, ActivityTraceId Trace)>>();
+        var batches = new List<(int Caller, Task<DbTransaction> Done)>();
+
+        await using (var scope = Api.Services.CreateAsyncScope())
+        {
+            var booking = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+            var notifications = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+            using (await SqliteWriteGate.EnterAsync(booking, CancellationToken.None))
+            {
+                foreach (var caller in Enumerable.Range(0, 6))
+                {
+                    bookings.Add(group.RunAsync(booking, (db, ct) => RecordAsync(db, fan.UserId, 1000 + (5 * caller), ct), CancellationToken.None));
+                    batches.Add((caller, group.RunAsync(notifications, (db, ct) => RecordBatchAsync(db, caller, ct), CancellationToken.None)));
+                }
+            }
+        }
+
+        var transactions = new HashSet<DbTransaction>(ReferenceEqualityComparer.Instance);
+        foreach (var booked in bookings)
+        {
+            transactions.Add((await booked).Transaction);
+        }
+
+        foreach (var (caller, done) in batches)
+        {
+            if (caller == 2)
+            {
+                await Assert.ThrowsAsync<InvalidOperationException>(() => done);
+                continue;
+            }
+
+            transactions.Add(await done);
+        }
+
+        // The holds' context and the consumer group's context ran in the same transaction, committed once.
+        Assert.InRange(transactions.Count, 1, 2);
+        await using var reader = Api.Services.CreateAsyncScope();
+        var recorded = await reader.ServiceProvider.GetRequiredService<NotificationsDbContext>()
+            .Set<ProcessedEvent>().Where(p => p.GroupId.StartsWith("group-test-")).Select(p => p.GroupId).ToListAsync();
+        Assert.Equal(["group-test-0", "group-test-1", "group-test-3", "group-test-4", "group-test-5"], recorded.Order());
+    }
+
+    [Fact]
     public async Task A_kept_command_is_reused_while_its_connection_stays_open_and_never_after_it_closes()
     {
         await using var scope = Api.Services.CreateAsyncScope();
@@ -78,10 +130,28 @@ public sealed class GroupCommitTests() : ProviderTests(DatabaseProvider.Sqlite)
         await db.Database.CloseConnectionAsync();
     }
 
+    /// <summary>A consumer group's batch on another context of the same file; caller 2's batch fails after writing.</summary>
+    private static async Task<DbTransaction> RecordBatchAsync(NotificationsDbContext db, int caller, CancellationToken ct)
+    {
+        db.Set<ProcessedEvent>().Add(new ProcessedEvent
+        {
+            GroupId = $"group-test-{caller}",
+            EventId = Guid.NewGuid(),
+            EventType = "Test",
+            Topic = "test",
+            Partition = 0,
+            Offset = caller,
+            OccurredAt = DateTimeOffset.UtcNow,
+            ProcessedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync(ct);
+        return caller == 2 ? throw new InvalidOperationException("This batch fails after writing.") : db.Database.CurrentTransaction!.GetDbTransaction();
+    }
+
     private static bool Refused(int caller) => caller % 5 == 3;
 
     /// <summary>One caller's transaction: a row of its own; a refused caller writes its row and then fails.</summary>
-    private static async Task<(Guid, ActivityTraceId)> RecordAsync(BookingDbContext db, long userId, int caller, CancellationToken ct)
+    private static async Task<(DbTransaction, ActivityTraceId)> RecordAsync(BookingDbContext db, long userId, int caller, CancellationToken ct)
     {
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {
@@ -98,6 +168,6 @@ public sealed class GroupCommitTests() : ProviderTests(DatabaseProvider.Sqlite)
             throw new BookingException(new BookingError(ErrorKind.Conflict, "refused", "Refused", "This caller's work fails after writing."));
         }
 
-        return (db.Database.CurrentTransaction!.TransactionId, Activity.Current?.TraceId ?? default);
+        return (db.Database.CurrentTransaction!.GetDbTransaction(), Activity.Current?.TraceId ?? default);
     }
 }

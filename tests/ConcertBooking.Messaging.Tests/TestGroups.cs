@@ -28,7 +28,7 @@ internal static class TestGroups
     {
         services.AddServiceDatabase<ProcessedEventsDbContext>(DatabaseExtensions.DefaultConnection, migrated: false);
         return services.AddTestConsumerGroup(groupId, topics, runHere, (sp, group) =>
-            new RecordingEventHandler(sp.GetRequiredService<ProcessedEventsDbContext>(), group, sp.GetRequiredService<TimeProvider>()));
+            new RecordingEventHandler(sp.GetRequiredService<WriteTransactions<ProcessedEventsDbContext>>(), group, sp.GetRequiredService<TimeProvider>()));
     }
 }
 
@@ -43,8 +43,8 @@ internal sealed class ProcessedEventsDbContext(DbContextOptions<ProcessedEventsD
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddProcessedEvents();
 }
 
-internal sealed class RecordingEventHandler(ProcessedEventsDbContext db, string groupId, TimeProvider clock)
-    : IdempotentEventHandler<ProcessedEventsDbContext>(db, groupId, clock)
+internal sealed class RecordingEventHandler(WriteTransactions<ProcessedEventsDbContext> transactions, string groupId, TimeProvider clock)
+    : IdempotentEventHandler<ProcessedEventsDbContext>(transactions, groupId, clock)
 {
-    protected override Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override Task ApplyAsync(ProcessedEventsDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -24,5 +24,5 @@ public sealed class DataPlatformRebuilder(DataPlatformDbContext db, DataPlatform
     }
 
     public Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken) =>
-        writer.ApplyAsync(events, cancellationToken);
+        writer.ApplyAsync(db, events, cancellationToken);
 }

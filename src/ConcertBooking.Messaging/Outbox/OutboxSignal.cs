@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ConcertBooking.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ConcertBooking.Messaging.Outbox;
@@ -30,9 +31,11 @@ public sealed class OutboxSignal
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pending.WaitAsync(timeout, cancellationToken);
 }
 
-/// <summary>Tells the relay about every commit on the outbox's database, explicit or implicit.</summary>
-internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransactionInterceptor, ISaveChangesInterceptor
+/// <summary>Tells the relay about every commit on the outbox's database: explicit, implicit, or shared.</summary>
+internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransactionInterceptor, ISaveChangesInterceptor, IGroupCommitListener
 {
+    public void GroupCommitted() => signal.Notify();
+
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         signal.Notify();

@@ -77,14 +77,15 @@ internal sealed partial class SentRecorder<TContext> : IDisposable
             try
             {
                 await using var scope = _scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-
-                // Through this process's write queue: SQLite's own busy handler sleeps up to 100 ms between tries.
-                using var writeTurn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
                 var sentAt = _clock.GetUtcNow();
-                await db.Set<OutboxMessage>()
-                    .Where(m => delivered.Contains(m.Id))
-                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt), CancellationToken.None);
+
+                // A write transaction like the requests': on SQLite it joins their next shared commit rather than
+                // taking the writer and syncing the WAL on its own.
+                await scope.ServiceProvider.GetRequiredService<WriteTransactions<TContext>>().RunAsync(
+                    (db, ct) => db.Set<OutboxMessage>()
+                        .Where(m => delivered.Contains(m.Id))
+                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt), ct),
+                    CancellationToken.None);
             }
             catch (Exception ex)
             {

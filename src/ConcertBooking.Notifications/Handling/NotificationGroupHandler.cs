@@ -1,6 +1,7 @@
 using ConcertBooking.Messaging.Consumers;
 using ConcertBooking.Notifications.Delivery;
 using ConcertBooking.Notifications.Persistence;
+using ConcertBooking.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,20 +15,26 @@ namespace ConcertBooking.Notifications.Handling;
 /// </summary>
 internal sealed partial class NotificationGroupHandler(
     [ServiceKey] string groupId,
-    NotificationsDbContext db,
+    WriteTransactions<NotificationsDbContext> transactions,
     TimeProvider clock,
     ILogger<NotificationGroupHandler> logger,
     NotificationDelivery? delivery = null) : IKeepsProcessedEventsIn<NotificationsDbContext>
 {
     public async Task HandleAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
-        var recorder = new NotificationRecorder(db, groupId, clock);
+        var recorder = new NotificationRecorder(transactions, groupId, clock);
         await recorder.HandleAsync(events, cancellationToken);
         if (delivery is null)
         {
+            // One line a batch: a line a notification would be one per hold in a ticket drop, and logs an address.
+            if (recorder.Stored.Count > 0)
+            {
+                LogStoredOnly(recorder.Stored.Count);
+            }
+
             foreach (var notification in recorder.Stored)
             {
-                LogStoredOnly(notification.Type, notification.Email, notification.Subject, notification.EventId);
+                LogStoredNotification(notification.Type, notification.Email, notification.Subject, notification.EventId);
             }
 
             return;
@@ -39,6 +46,10 @@ internal sealed partial class NotificationGroupHandler(
     }
 
     [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Count} notifications stored, not mailed (no Notifications:Smtp:Host); fans read them at GET /api/me/notifications")]
+    private partial void LogStoredOnly(int count);
+
+    [LoggerMessage(Level = LogLevel.Debug,
         Message = "{NotificationType} for {Email} stored, not mailed (no Notifications:Smtp:Host): {Subject} (event {EventId})")]
-    private partial void LogStoredOnly(NotificationType notificationType, string email, string subject, Guid eventId);
+    private partial void LogStoredNotification(NotificationType notificationType, string email, string subject, Guid eventId);
 }

@@ -10,8 +10,8 @@ namespace ConcertBooking.Notifications.Handling;
 /// Turns a batch of events into stored notifications (not yet delivered) and keeps the reservation projection the
 /// receipts need, in the batch's one transaction. A handful of queries per batch, whatever its size.
 /// </summary>
-internal sealed class NotificationRecorder(NotificationsDbContext db, string groupId, TimeProvider clock)
-    : IdempotentEventHandler<NotificationsDbContext>(db, groupId, clock)
+internal sealed class NotificationRecorder(WriteTransactions<NotificationsDbContext> transactions, string groupId, TimeProvider clock)
+    : IdempotentEventHandler<NotificationsDbContext>(transactions, groupId, clock)
 {
     private readonly TimeProvider _clock = clock;
 
@@ -22,11 +22,11 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
     /// <summary>The notifications this handler stored (inserted in bulk: their database ids are not read back).</summary>
     public IReadOnlyList<Notification> Stored => _stored;
 
-    protected override async Task ApplyAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    protected override async Task ApplyAsync(NotificationsDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        var reservations = await LoadReservationsAsync(events, cancellationToken);
-        var waitlists = await LoadWaitlistsAsync(events, cancellationToken);
+        var reservations = await LoadReservationsAsync(db, events, cancellationToken);
+        var waitlists = await LoadWaitlistsAsync(db, events, cancellationToken);
 
         var drafts = new List<Notification>();
         var added = new List<ReservationProjection>();
@@ -55,18 +55,17 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
             }
         }
 
-        drafts.AddRange(await QueueNotices.ApplyAsync(Db, events, now, cancellationToken));
-        await Db.BulkInsertAsync(added, cancellationToken);
-        await AddUnlessStoredAsync(drafts, cancellationToken);
+        drafts.AddRange(await QueueNotices.ApplyAsync(db, events, now, cancellationToken));
+        await db.BulkInsertAsync(added, cancellationToken);
+        await AddUnlessStoredAsync(db, drafts, cancellationToken);
     }
 
-    private async Task<Dictionary<long, ReservationProjection>> LoadReservationsAsync(
-        IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task<Dictionary<long, ReservationProjection>> LoadReservationsAsync(NotificationsDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var ids = events.Select(e => ReservationIdOf(e.Event)).OfType<long>().Distinct().ToList();
         return ids.Count == 0
             ? []
-            : await Db.Reservations.Where(r => ids.Contains(r.ReservationId)).ToDictionaryAsync(r => r.ReservationId, cancellationToken);
+            : await db.Reservations.Where(r => ids.Contains(r.ReservationId)).ToDictionaryAsync(r => r.ReservationId, cancellationToken);
     }
 
     private static long? ReservationIdOf(IntegrationEvent @event) => @event switch
@@ -78,12 +77,12 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
         _ => null,
     };
 
-    private async Task<ILookup<long, WaitlistEntry>> LoadWaitlistsAsync(IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
+    private async Task<ILookup<long, WaitlistEntry>> LoadWaitlistsAsync(NotificationsDbContext db, IReadOnlyList<ConsumedEvent> events, CancellationToken cancellationToken)
     {
         var concertIds = events.Select(e => e.Event).OfType<ConcertSoldOut>().Select(s => s.ConcertId).Distinct().ToList();
         var entries = concertIds.Count == 0
             ? []
-            : await Db.WaitlistEntries.AsNoTracking().Where(w => concertIds.Contains(w.ConcertId)).ToListAsync(cancellationToken);
+            : await db.WaitlistEntries.AsNoTracking().Where(w => concertIds.Contains(w.ConcertId)).ToListAsync(cancellationToken);
         return entries.ToLookup(w => w.ConcertId);
     }
 
@@ -113,7 +112,7 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
     /// The processed-events record already keeps redeliveries out; this also keeps a replay that bypasses it (a
     /// read-model rebuild that resets only the projection) from failing the batch on the unique index.
     /// </summary>
-    private async Task AddUnlessStoredAsync(List<Notification> drafts, CancellationToken cancellationToken)
+    private async Task AddUnlessStoredAsync(NotificationsDbContext db, List<Notification> drafts, CancellationToken cancellationToken)
     {
         if (drafts.Count == 0)
         {
@@ -121,12 +120,12 @@ internal sealed class NotificationRecorder(NotificationsDbContext db, string gro
         }
 
         var eventIds = drafts.Select(d => d.EventId).Distinct().ToList();
-        var stored = await Db.Notifications
+        var stored = await db.Notifications
             .Where(n => eventIds.Contains(n.EventId))
             .Select(n => new { n.EventId, n.UserId })
             .ToListAsync(cancellationToken);
         var taken = stored.Select(n => (n.EventId, n.UserId)).ToHashSet();
         _stored.AddRange(drafts.Where(d => taken.Add((d.EventId, d.UserId))));
-        await Db.BulkInsertAsync(_stored, cancellationToken);
+        await db.BulkInsertAsync(_stored, cancellationToken);
     }
 }

@@ -127,13 +127,10 @@ public sealed class HoldSeat(TimeProvider clock, IOptions<BookingOptions> option
 
     private static async Task<BookingException> WhyRefusedAsync(BookingDbContext db, long userId, long concertId, long seatId, DateTimeOffset now, CancellationToken ct)
     {
-        await using (var taken = db.Command(SeatTakenMeanwhile)
-            .With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId))
+        var taken = db.Kept(SeatTakenMeanwhile).With("seatId", seatId).With("concertId", concertId).With("now", now).With("userId", userId);
+        if (await taken.ExecuteScalarAsync(ct) is not null)
         {
-            if (await taken.ExecuteScalarAsync(ct) is not null)
-            {
-                return BookingErrors.SeatUnavailable(seatId);
-            }
+            return BookingErrors.SeatUnavailable(seatId);
         }
 
         var concert = await db.Concerts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == concertId, ct);

@@ -23,27 +23,32 @@ internal static class LapsedHolds
         WHERE "Id" = @seatId AND "Status" = 'Held' AND "HeldUntil" = @heldUntil
         """;
 
+    private static readonly string ExpireForSeat =
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, ExpireReturning, "\"SeatId\" = @seatId");
+
+    private static readonly string ExpireForFan =
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, ExpireReturning, "\"UserId\" = @userId AND \"ConcertId\" = @concertId");
+
     public static Task<int> ExpireForSeatAsync(this BookingDbContext db, long seatId, DateTimeOffset now, CancellationToken ct) =>
-        db.ExpireAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, ExpireReturning, "\"SeatId\" = @seatId"),
-            now, ("seatId", seatId), null, ct);
+        db.ExpireAsync(ExpireForSeat, now, ("seatId", seatId), null, ct);
 
     public static Task<int> ExpireForFanAsync(this BookingDbContext db, long userId, long concertId, DateTimeOffset now, CancellationToken ct) =>
-        db.ExpireAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, ExpireReturning, "\"UserId\" = @userId AND \"ConcertId\" = @concertId"),
-            now, ("userId", userId), ("concertId", concertId), ct);
+        db.ExpireAsync(ExpireForFan, now, ("userId", userId), ("concertId", concertId), ct);
 
     private static async Task<int> ExpireAsync(
         this BookingDbContext db, string sql, DateTimeOffset now, (string Name, long Value) first, (string Name, long Value)? second, CancellationToken ct)
     {
         var expired = new List<ReservationExpired>();
         var heldUntil = new List<DateTimeOffset>();
-        await using (var command = db.Command(sql).With("now", now).With(first.Name, first.Value))
+        // Kept prepared: a lost seat race runs this on every refused hold.
+        var command = db.Kept(sql).With("now", now).With(first.Name, first.Value);
+        if (second is { } extra)
         {
-            if (second is { } extra)
-            {
-                command.With(extra.Name, extra.Value);
-            }
+            command.With(extra.Name, extra.Value);
+        }
 
-            await using var reader = await command.ExecuteReaderAsync(ct);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
             while (await reader.ReadAsync(ct))
             {
                 expired.Add(new ReservationExpired(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)) { OccurredAt = now });
