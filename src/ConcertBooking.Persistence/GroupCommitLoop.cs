@@ -28,8 +28,9 @@ internal sealed class GroupCommitLoop
     /// <summary>
     /// A checkpoint beside the writer has copied most of the WAL back into the database; the writer finishes it after
     /// its next commit. SQLite starts the WAL over from its beginning only when a write transaction begins with every
-    /// frame copied back, which a writer that never pauses never sees: the WAL then grows without end (240 MB in a
-    /// 30-second benchmark) and every commit extends the file, which made commits twice as slow.
+    /// frame copied back and no reader on an older one, which a writer that never pauses never sees: the WAL then
+    /// grows without end (240 MB in a 30-second benchmark) and every commit extends the file, which made commits twice
+    /// as slow.
     /// </summary>
     public void FinishCheckpoint() => Volatile.Write(ref _checkpointToFinish, 1);
 

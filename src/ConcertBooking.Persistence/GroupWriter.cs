@@ -14,6 +14,8 @@ internal sealed class GroupWriter(AsyncServiceScope scope) : IAsyncDisposable
 {
     private const string Savepoint = "caller";
 
+    private const int ReaderWaitMilliseconds = 5;
+
     private readonly Dictionary<Type, DbContext> _contexts = [];
     private readonly Dictionary<DbContext, IGroupCommitListener[]> _listeners = [];
     private readonly HashSet<DbContext> _enlisted = [];
@@ -100,12 +102,27 @@ internal sealed class GroupWriter(AsyncServiceScope scope) : IAsyncDisposable
         await EndTransactionAsync();
     }
 
-    /// <summary>Copies the WAL back into the database, outside any transaction, while this process's writers wait.</summary>
+    /// <summary>
+    /// Copies the rest of the WAL back into the database, outside any transaction, while this process's writers wait,
+    /// and has the next commit start the WAL over. RESTART waits for readers still reading older frames; a reader
+    /// that takes longer than a few milliseconds must not stall every write, so the wait is short and a checkpoint
+    /// that meets one simply leaves the restart to a later round.
+    /// </summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         await using var command = _connection!.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        command.CommandText = $"PRAGMA busy_timeout={ReaderWaitMilliseconds}";
         await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            command.CommandText = "PRAGMA wal_checkpoint(RESTART)";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            command.CommandText = $"PRAGMA busy_timeout={SqlitePragmas.BusyTimeoutMilliseconds}";
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()

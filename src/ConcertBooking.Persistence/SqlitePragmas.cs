@@ -18,8 +18,11 @@ namespace ConcertBooking.Persistence;
 /// </summary>
 internal sealed class SqlitePragmas(IOptions<DatabaseOptions> options) : DbConnectionInterceptor
 {
+    /// <summary>How long a statement waits for a lock held by another connection before SQLITE_BUSY.</summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
     private readonly string _pragmas =
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Value.Sqlite.Synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={options.Value.Sqlite.Synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
 
     private readonly ConditionalWeakTable<object, object> _configured = [];
 
