@@ -73,6 +73,10 @@ internal sealed class GroupCommitLoop
                     await writer.DisposeAsync();
                     writer = null;
                 }
+                else if (Interlocked.Exchange(ref _checkpointToFinish, 0) == 1)
+                {
+                    await FinishCheckpointAsync(writer);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -90,6 +94,19 @@ internal sealed class GroupCommitLoop
             {
                 await DisposeQuietlyAsync(writer);
             }
+        }
+    }
+
+    // After the group's callers have their answers: the checkpoint is no part of their work, and its failure is not theirs.
+    private async Task FinishCheckpointAsync(GroupWriter writer)
+    {
+        try
+        {
+            await writer.CheckpointAsync(_stopping);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Finishing a checkpoint on the group commit's connection failed; the next one tries again");
         }
     }
 
@@ -125,10 +142,6 @@ internal sealed class GroupCommitLoop
             }
 
             await writer.CommitAsync(_stopping);
-            if (Interlocked.Exchange(ref _checkpointToFinish, 0) == 1)
-            {
-                await writer.CheckpointAsync(_stopping);
-            }
         }
         catch (Exception ex)
         {
